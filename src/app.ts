@@ -1,0 +1,202 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { LoadedConfig } from './config/load-config';
+import { systemClock } from './core/clock';
+import type { Clock } from './core/clock';
+import type { FileProblem } from './core/errors';
+import { createLogger } from './core/logger';
+import type { Logger } from './core/logger';
+import { createMetrics } from './core/metrics';
+import type { Metrics } from './core/metrics';
+import { loadRuleSet } from './health-model/load-rules';
+import { RuleSetHolder } from './health-model/rule-set-holder';
+import { IngestQueue } from './incidents/ingest-queue';
+import type { IncidentEvent } from './incidents/ingest';
+import { ResolveWorker } from './incidents/resolve-worker';
+import { RejectionLog } from './http/rejection-log';
+import { createServer } from './http/server';
+import type { WebhookSource } from './http/webhooks-route';
+import { createSource } from './sources';
+import { openDatabase } from './store/sqlite/database';
+import { SqliteIncidentStore } from './store/sqlite/sqlite-incident-store';
+import { SqliteReadModel } from './store/sqlite/sqlite-read-model';
+import type { IncidentReadModel, IncidentStore } from './store/store';
+
+/** Side effects the app takes from outside; tests inject a fake clock and a silent logger. */
+export interface AppOptions {
+  config: LoadedConfig;
+  clock?: Clock;
+  logger?: Logger;
+  /** Run the background timers (hold-down resolution, receipt pruning); tests call runOnce() instead. */
+  timers?: boolean;
+}
+
+/** The running daemon. */
+export interface App {
+  /** Listens, then opens the store and loads the rules; ingest answers 503 until both are done. */
+  start(): Promise<void>;
+  /** Stops listening, commits what is queued and closes the store. */
+  stop(): Promise<void>;
+  address(): { host: string; port: number };
+  url(): string;
+  /** Reloads the health models; a file with any error keeps the rules in force. */
+  reload(): { ok: boolean; problems: FileProblem[] };
+  resolveWorker(): ResolveWorker;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+}
+
+const RESOLVE_INTERVAL_MS = 1000;
+
+/** Wires every component; the only place that constructs them. */
+export function createApp(options: AppOptions): App {
+  const { config: loaded } = options;
+  const config = loaded.config;
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger({ level: config.log.level, secrets: loaded.secrets });
+  const rules = new RuleSetHolder();
+  let store: IncidentStore | null = null;
+  let readModel: IncidentReadModel | null = null;
+  let ready = false;
+  const metrics = createMetrics({ countOpenIncidents: async () => (readModel ? readModel.countOpenByPriority() : {}) });
+  const rejections = new RejectionLog({ clock, maxCount: config.rejections.maxCount, maxBodyBytes: config.rejections.maxBodyBytes });
+  const onEvent = (event: IncidentEvent): void => {
+    metrics.incidentEvents.inc({ event: event.kind, priority: event.priority });
+    if (event.kind !== 'attached') logger.info(`incident ${event.kind}`, { incidentId: event.incidentId, priority: event.priority });
+  };
+  const queue = new IngestQueue({
+    store: {
+      runBatch: (units) => requireStore().runBatch(units),
+      dueForResolve: (now, limit) => requireStore().dueForResolve(now, limit),
+      pruneReceipts: (before) => requireStore().pruneReceipts(before),
+      close: () => undefined,
+    },
+    policy: () => ({ reopenWindowMs: config.incidents.reopenWindow }),
+    onBatch: (size) => metrics.commitBatchSize.observe(size),
+    onResult: (result) => result.events.forEach(onEvent),
+  });
+  let worker: ResolveWorker | null = null;
+  const sources = new Map<string, WebhookSource>(config.sources.map((s) => [s.name, { config: s, parser: createSource(s.type) }]));
+  const server = createServer({
+    sources,
+    rules,
+    queue,
+    rejections,
+    metrics,
+    logger,
+    clock,
+    maxBodyBytes: config.limits.maxBodyBytes,
+    isReady: () => ready,
+    readModel: {
+      listIncidents: (f) => requireReadModel().listIncidents(f),
+      getIncident: (id) => requireReadModel().getIncident(id),
+      countOpenByPriority: () => requireReadModel().countOpenByPriority(),
+    },
+  });
+  let http: Server | null = null;
+  let timer: NodeJS.Timeout | null = null;
+
+  function requireStore(): IncidentStore {
+    if (!store) throw new Error('store is not open');
+    return store;
+  }
+  function requireReadModel(): IncidentReadModel {
+    if (!readModel) throw new Error('store is not open');
+    return readModel;
+  }
+
+  function reload(): { ok: boolean; problems: FileProblem[] } {
+    const { ruleSet, problems } = loadRuleSet({
+      dir: loaded.rulesDir,
+      defaults: { matrix: config.priorities.matrix, groupBy: config.incidents.groupBy, resolveHoldDownMs: config.incidents.resolveHoldDown },
+      fallback: config.fallback,
+      configFile: loaded.file,
+      clock,
+    });
+    for (const p of problems) logger[p.severity === 'error' ? 'error' : 'warn'](`${p.file}:${p.line}:${p.col}: ${p.message}`);
+    if (!ruleSet) {
+      metrics.rulesLastReloadSuccessful.set(0);
+      return { ok: false, problems };
+    }
+    rules.replace(ruleSet);
+    metrics.rulesLastReloadSuccessful.set(1);
+    metrics.rulesLastReloadTimestamp.set(clock.now().getTime() / 1000);
+    metrics.rulesMetrics.set(ruleSet.metrics.length);
+    logger.info('health models loaded', { healthModels: ruleSet.healthModels.length, metrics: ruleSet.metrics.length });
+    return { ok: true, problems };
+  }
+
+  function scheduleResolve(): void {
+    // Jitter spreads the runs; the next run is scheduled only after this one ends, so runs never overlap.
+    timer = setTimeout(() => {
+      void (worker as ResolveWorker)
+        .runOnce()
+        .catch((error: unknown) => logger.error('resolve worker failed', { error }))
+        .finally(() => {
+          if (timer) scheduleResolve();
+        });
+    }, RESOLVE_INTERVAL_MS * (0.8 + Math.random() * 0.4));
+    timer.unref();
+  }
+
+  return {
+    metrics,
+    logger,
+    async start() {
+      const [host, port] = splitListen(config.listen);
+      http = server.listen(port, host);
+      await new Promise<void>((resolve, reject) => {
+        http!.once('listening', resolve);
+        http!.once('error', reject);
+      });
+      http.keepAliveTimeout = 65_000;
+      const db = openDatabase(loaded.storePath);
+      store = new SqliteIncidentStore(db);
+      readModel = new SqliteReadModel(db);
+      worker = new ResolveWorker({ store, clock, logger, replayWindowMs: config.incidents.replayWindow, onEvent });
+      const loadedRules = reload();
+      if (!loadedRules.ok) {
+        await this.stop();
+        throw new Error(`health models have errors:\n${loadedRules.problems.map((p) => `${p.file}:${p.line}:${p.col}: ${p.message}`).join('\n')}`);
+      }
+      ready = true;
+      if (options.timers ?? true) scheduleResolve();
+      logger.info('incident-bridge ready', { listen: this.url(), store: loaded.storePath, rules: loaded.rulesDir });
+    },
+    async stop() {
+      ready = false;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      if (http) {
+        const h = http;
+        await new Promise<void>((resolve) => {
+          h.close(() => resolve());
+          h.closeIdleConnections();
+        });
+      }
+      await queue.flush();
+      store?.close();
+      store = null;
+      readModel = null;
+    },
+    address() {
+      const a = http?.address() as AddressInfo | null;
+      if (!a) throw new Error('not listening');
+      return { host: a.address, port: a.port };
+    },
+    url() {
+      const { host, port } = this.address();
+      return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    },
+    reload,
+    resolveWorker() {
+      if (!worker) throw new Error('not started');
+      return worker;
+    },
+  };
+}
+
+function splitListen(listen: string): [string, number] {
+  const i = listen.lastIndexOf(':');
+  return [listen.slice(0, i).replace(/^\[|\]$/g, ''), Number(listen.slice(i + 1))];
+}

@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { FileProblemsError } from '../core/errors';
+import type { FileProblem } from '../core/errors';
+import { configSchema } from './schema';
+import type { Config } from './schema';
+import { expandEnvironment, parseYamlFile, problemAt, zodProblems } from './yaml-file';
+
+/** A validated configuration with absolute paths and the secret values the logger must mask. */
+export interface LoadedConfig {
+  file: string;
+  config: Config;
+  /** Absolute path of the SQLite file, or `:memory:`. */
+  storePath: string;
+  /** Absolute path of the directory holding the health models. */
+  rulesDir: string;
+  secrets: string[];
+}
+
+/** Command-line values that win over the file. */
+export interface ConfigOverrides {
+  listen?: string;
+  db?: string;
+}
+
+/**
+ * Reads, expands and validates the config file. Relative paths in it are relative to the file's
+ * own directory. Throws FileProblemsError listing every problem as FILE:LINE:COL.
+ */
+export function loadConfig(file: string, overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new FileProblemsError([{ file, line: 1, col: 1, message: `cannot read config: ${(error as Error).message}`, severity: 'error' }]);
+  }
+  return parseConfig(file, text, overrides, env);
+}
+
+/** Validates config text as `loadConfig` does, for a file already read. */
+export function parseConfig(file: string, text: string, overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  const { yaml, problems } = parseYamlFile(file, text);
+  if (problems.length > 0) throw new FileProblemsError(problems);
+  const envProblems = expandEnvironment(yaml, env);
+  if (envProblems.length > 0) throw new FileProblemsError(envProblems);
+
+  const raw: unknown = yaml.doc.toJS() ?? {};
+  if (overrides.listen !== undefined && raw && typeof raw === 'object') (raw as Record<string, unknown>).listen = overrides.listen;
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) throw new FileProblemsError(zodProblems(yaml, parsed.error));
+  const config = parsed.data;
+
+  const seen = new Map<string, number>();
+  const more: FileProblem[] = [];
+  config.sources.forEach((s, i) => {
+    if (seen.has(s.name)) more.push(problemAt(yaml, ['sources', i, 'name'], `sources[${i}].name: duplicate source name "${s.name}"`));
+    seen.set(s.name, i);
+  });
+  if (more.length > 0) throw new FileProblemsError(more);
+
+  const baseDir = path.dirname(path.resolve(file));
+  const dbPath = overrides.db ?? config.store.path;
+  return {
+    file,
+    config,
+    storePath: dbPath === ':memory:' ? dbPath : path.resolve(overrides.db !== undefined ? process.cwd() : baseDir, dbPath),
+    rulesDir: path.resolve(baseDir, config.rules.dir),
+    secrets: collectSecrets(config),
+  };
+}
+
+function collectSecrets(config: Config): string[] {
+  const secrets: string[] = [];
+  for (const s of config.sources) {
+    if (s.auth?.type === 'bearer') secrets.push(s.auth.token);
+    if (s.auth?.type === 'basic') secrets.push(s.auth.password);
+  }
+  return secrets;
+}

@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import { parseDurationMs } from '../core/duration';
+import { CATEGORIES, IMPACTS, PRIORITIES } from '../core/vocabulary';
+import type { Criticality, Impact, Priority } from '../core/vocabulary';
+import { SOURCE_TYPES } from '../sources/source-types';
+
+/** A duration such as `10m` or `1h30m`, parsed into milliseconds. */
+export const durationMs = z.string().transform((text, ctx) => {
+  const ms = parseDurationMs(text);
+  if (ms === null) {
+    ctx.addIssue({ code: 'custom', message: `invalid duration "${text}" (use e.g. 30s, 10m, 1h30m)` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const SIZE = /^(\d+)\s*(B|KiB|MiB|GiB)?$/;
+const SIZE_UNITS: Record<string, number> = { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 };
+
+/** A byte size: a number, or a string such as `5MiB`. */
+const byteSize = z.union([z.number().int().positive(), z.string()]).transform((v, ctx) => {
+  if (typeof v === 'number') return v;
+  const m = SIZE.exec(v.trim());
+  if (!m) {
+    ctx.addIssue({ code: 'custom', message: `invalid size "${v}" (use e.g. 512KiB, 5MiB)` });
+    return z.NEVER;
+  }
+  return Number(m[1]) * (SIZE_UNITS[m[2] ?? 'B'] as number);
+});
+
+const listenAddress = z.string().regex(/^(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}$/, 'expected HOST:PORT, e.g. 127.0.0.1:9095');
+
+const sourceAuth = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('bearer'), token: z.string().min(1, 'token is empty') }).strict(),
+  z.object({ type: z.literal('basic'), username: z.string().min(1), password: z.string().min(1, 'password is empty') }).strict(),
+]);
+
+const source = z
+  .object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'use lower-case letters, digits, - and _'),
+    type: z.enum(SOURCE_TYPES),
+    auth: sourceAuth.optional(),
+  })
+  .strict();
+
+const priority = z.enum(PRIORITIES);
+const matrixRow = z.object({ full_outage: priority, partial_outage: priority, defect: priority }).strict();
+
+const DEFAULT_MATRIX: Record<Criticality, Record<Impact, Priority>> = {
+  high: { full_outage: 'P1', partial_outage: 'P2', defect: 'P3' },
+  medium: { full_outage: 'P2', partial_outage: 'P3', defect: 'P4' },
+  low: { full_outage: 'P3', partial_outage: 'P4', defect: 'P4' },
+};
+
+const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'not a valid label name');
+
+/** The daemon's configuration file; every knob has a default except the sources. */
+export const configSchema = z
+  .object({
+    listen: listenAddress.default('127.0.0.1:9095'),
+    store: z.object({ path: z.string().min(1).default('data/incident-bridge.db') }).strict().prefault({}),
+    rules: z.object({ dir: z.string().min(1).default('rules') }).strict().prefault({}),
+    sources: z.array(source).min(1, 'configure at least one source'),
+    limits: z
+      .object({ maxBodyBytes: byteSize.default(5 * 1024 * 1024) })
+      .strict()
+      .prefault({}),
+    priorities: z
+      .object({
+        matrix: z.object({ high: matrixRow, medium: matrixRow, low: matrixRow }).strict().default(DEFAULT_MATRIX),
+      })
+      .strict()
+      .prefault({}),
+    incidents: z
+      .object({
+        reopenWindow: durationMs.default(600_000),
+        resolveHoldDown: durationMs.default(0),
+        groupBy: z.array(labelName).default([]),
+        replayWindow: durationMs.default(86_400_000),
+      })
+      .strict()
+      .prefault({}),
+    fallback: z
+      .object({
+        healthModel: z.string().min(1).default('unclassified'),
+        metric: z.string().min(1).default('unclassified'),
+        impact: z.enum(IMPACTS).default('defect'),
+        category: z.enum(CATEGORIES).default('infrastructure'),
+        priority: priority.default('P4'),
+        groupBy: z.array(labelName).default(['alertname']),
+        title: z.string().min(1).default('{{ labels.alertname | default: "Unnamed alert" }}'),
+        summary: z.string().default('{{ annotations.summary | default: annotations.description }}'),
+      })
+      .strict()
+      .prefault({}),
+    rejections: z
+      .object({
+        maxCount: z.number().int().min(0).default(100),
+        maxBodyBytes: byteSize.default(64 * 1024),
+      })
+      .strict()
+      .prefault({}),
+    log: z.object({ level: z.enum(['error', 'warn', 'info', 'debug']).default('info') }).strict().prefault({}),
+  })
+  .strict();
+
+/** The configuration after validation and defaults, paths still as written. */
+export type Config = z.output<typeof configSchema>;
+export type SourceConfig = Config['sources'][number];
+export type PriorityMatrix = Config['priorities']['matrix'];
+export type FallbackConfig = Config['fallback'];

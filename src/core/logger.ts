@@ -1,0 +1,40 @@
+import winston from 'winston';
+
+/** The structured logger every component receives; `child` adds fields such as `incidentId`. */
+export type Logger = winston.Logger;
+
+/**
+ * Replaces every registered secret value in a log entry by `[REDACTED]`, so a token that
+ * slips into a message or an error never reaches the log.
+ */
+function redact(secrets: readonly string[]): winston.Logform.Format {
+  const usable = secrets.filter((s) => s.length >= 4);
+  const scrub = (value: unknown): unknown => {
+    if (typeof value !== 'string') return value;
+    let out = value;
+    for (const s of usable) if (out.includes(s)) out = out.split(s).join('[REDACTED]');
+    return out;
+  };
+  return winston.format((info) => {
+    if (usable.length === 0) return info;
+    for (const key of Object.keys(info)) {
+      (info as Record<string, unknown>)[key] = scrub((info as Record<string, unknown>)[key]);
+    }
+    return info;
+  })();
+}
+
+/** Creates the JSON logger on stdout; `secrets` are masked wherever they appear. */
+export function createLogger(options: { level?: string; secrets?: readonly string[]; silent?: boolean } = {}): Logger {
+  return winston.createLogger({
+    level: options.level ?? 'info',
+    silent: options.silent ?? false,
+    format: winston.format.combine(
+      winston.format.errors({ stack: true }),
+      winston.format.timestamp(),
+      redact(options.secrets ?? []),
+      winston.format.json(),
+    ),
+    transports: [new winston.transports.Console()],
+  });
+}

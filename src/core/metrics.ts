@@ -1,0 +1,88 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Every metric of the daemon, registered on the app's own registry (never the global one). */
+export interface Metrics {
+  registry: Registry;
+  alertsReceived: Counter<'source' | 'status'>;
+  webhookRejections: Counter<'source' | 'reason'>;
+  incidentEvents: Counter<'event' | 'priority'>;
+  openIncidents: Gauge<'priority'>;
+  ingestDuration: Histogram<'source'>;
+  commitBatchSize: Histogram;
+  rulesLastReloadSuccessful: Gauge;
+  rulesLastReloadTimestamp: Gauge;
+  rulesMetrics: Gauge;
+}
+
+/**
+ * Creates the metrics on a fresh registry. `countOpenIncidents` is asked at each scrape, so the
+ * gauge reflects the store even after a restart.
+ */
+export function createMetrics(options: {
+  countOpenIncidents?: () => Promise<Record<string, number>>;
+  defaultMetrics?: boolean;
+} = {}): Metrics {
+  const registry = new Registry();
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'incident_bridge_' });
+  const countOpen = options.countOpenIncidents;
+  return {
+    registry,
+    alertsReceived: new Counter({
+      name: 'incident_bridge_alerts_received_total',
+      help: 'Alerts received in accepted webhooks, by source and alert status.',
+      labelNames: ['source', 'status'],
+      registers: [registry],
+    }),
+    webhookRejections: new Counter({
+      name: 'incident_bridge_webhook_rejections_total',
+      help: 'Webhooks answered with a 4xx, by source and reason.',
+      labelNames: ['source', 'reason'],
+      registers: [registry],
+    }),
+    incidentEvents: new Counter({
+      name: 'incident_bridge_incident_events_total',
+      help: 'Incident lifecycle events: opened, attached, reopened, resolved.',
+      labelNames: ['event', 'priority'],
+      registers: [registry],
+    }),
+    openIncidents: new Gauge({
+      name: 'incident_bridge_open_incidents',
+      help: 'Incidents not yet resolved, by priority.',
+      labelNames: ['priority'],
+      registers: [registry],
+      async collect() {
+        if (!countOpen) return;
+        const counts = await countOpen();
+        for (const p of ['P1', 'P2', 'P3', 'P4']) this.set({ priority: p }, counts[p] ?? 0);
+      },
+    }),
+    ingestDuration: new Histogram({
+      name: 'incident_bridge_ingest_duration_seconds',
+      help: 'Time from a webhook received to its alerts committed.',
+      labelNames: ['source'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+      registers: [registry],
+    }),
+    commitBatchSize: new Histogram({
+      name: 'incident_bridge_commit_batch_webhooks',
+      help: 'Webhooks committed together in one store transaction (group commit).',
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128],
+      registers: [registry],
+    }),
+    rulesLastReloadSuccessful: new Gauge({
+      name: 'incident_bridge_rules_last_reload_successful',
+      help: '1 when the last load of the health models succeeded, 0 when the rules in force were kept.',
+      registers: [registry],
+    }),
+    rulesLastReloadTimestamp: new Gauge({
+      name: 'incident_bridge_rules_last_reload_success_timestamp_seconds',
+      help: 'When the health models were last loaded successfully.',
+      registers: [registry],
+    }),
+    rulesMetrics: new Gauge({
+      name: 'incident_bridge_rules_metrics',
+      help: 'Business metrics (rules) in force, fallback excluded.',
+      registers: [registry],
+    }),
+  };
+}

@@ -1,0 +1,121 @@
+import { isScalar } from 'yaml';
+import type { FallbackConfig, PriorityMatrix } from '../config/schema';
+import type { FileProblem } from '../core/errors';
+import { positionOf, problemAt } from '../config/yaml-file';
+import type { YamlFile } from '../config/yaml-file';
+import { MatcherSyntaxError, parseMatchers } from './matcher';
+import type { Matcher } from './matcher';
+import type { HealthModelData } from './rule-schema';
+import type { CompiledMetric, HealthModel } from './rule-set';
+import { compileTemplate } from './template';
+import type { MessageTemplate } from './template';
+
+/** Defaults the config gives every metric that does not say otherwise. */
+export interface CompileDefaults {
+  matrix: PriorityMatrix;
+  groupBy: string[];
+  resolveHoldDownMs: number;
+}
+
+const DEFAULT_TITLE = '{{ labels.alertname | default: metric }}';
+const DEFAULT_SUMMARY = '{{ annotations.summary | default: annotations.description }}';
+const DEFAULT_RUNBOOK = '{{ annotations.runbook_url }}';
+
+/** Compiles one validated health model file; problems carry the FILE:LINE:COL of each mistake. */
+export function compileHealthModel(
+  yaml: YamlFile,
+  data: HealthModelData,
+  defaults: CompileDefaults,
+): { metrics: CompiledMetric[]; model: HealthModel; problems: FileProblem[] } {
+  const problems: FileProblem[] = [];
+  const model: HealthModel = {
+    name: data.name,
+    description: data.description ?? '',
+    owner: data.owner,
+    responsible: data.responsible,
+    criticality: data.criticality,
+    file: yaml.file,
+  };
+  const metrics: CompiledMetric[] = [];
+  data.metrics.forEach((m, i) => {
+    const at = ['metrics', i];
+    const matchers: Matcher[] = [];
+    m.matchers.forEach((text, j) => {
+      try {
+        matchers.push(...parseMatchers(text));
+      } catch (error) {
+        if (!(error instanceof MatcherSyntaxError)) throw error;
+        problems.push(scalarProblem(yaml, [...at, 'matchers', j], error.offset, `metrics[${i}].matchers[${j}]: ${error.message}`));
+      }
+    });
+    const template = (key: 'title' | 'summary' | 'runbookUrl', fallback: string): MessageTemplate => {
+      const source = m[key] ?? fallback;
+      try {
+        return compileTemplate(source);
+      } catch (error) {
+        problems.push(problemAt(yaml, [...at, key], `metrics[${i}].${key}: invalid template: ${(error as Error).message}`));
+        return compileTemplate('');
+      }
+    };
+    metrics.push({
+      healthModel: model,
+      name: m.name,
+      description: m.description ?? '',
+      matchers,
+      impact: m.impact,
+      category: m.category,
+      priority: m.priority ?? defaults.matrix[data.criticality][m.impact],
+      title: template('title', DEFAULT_TITLE),
+      summary: template('summary', DEFAULT_SUMMARY),
+      runbookUrl: template('runbookUrl', DEFAULT_RUNBOOK),
+      groupBy: m.groupBy ?? defaults.groupBy,
+      autoResolve: {
+        enabled: m.autoResolve?.enabled ?? true,
+        holdDownMs: m.autoResolve?.holdDown ?? defaults.resolveHoldDownMs,
+      },
+      file: yaml.file,
+      line: positionOf(yaml, at).line,
+    });
+  });
+  const names = new Set<string>();
+  data.metrics.forEach((m, i) => {
+    if (names.has(m.name)) problems.push(problemAt(yaml, ['metrics', i, 'name'], `metrics[${i}].name: duplicate metric name "${m.name}" in health model "${data.name}"`));
+    names.add(m.name);
+  });
+  return { metrics, model, problems };
+}
+
+function scalarProblem(yaml: YamlFile, path: PropertyKey[], offset: number, message: string): FileProblem {
+  const node = yaml.doc.getIn(path, true);
+  const quoted = isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') ? 1 : 0;
+  const { line, col } = positionOf(yaml, path);
+  return { file: yaml.file, line, col: col + quoted + offset, message, severity: 'error' };
+}
+
+/** Compiles the config's fallback into a metric of the pseudo health model it names. */
+export function compileFallback(fallback: FallbackConfig, configFile: string): CompiledMetric {
+  const model: HealthModel = {
+    name: fallback.healthModel,
+    description: 'Alerts that no health model claims.',
+    owner: 'unassigned',
+    responsible: [],
+    criticality: 'low',
+    file: configFile,
+  };
+  return {
+    healthModel: model,
+    name: fallback.metric,
+    description: 'Fallback for unclassified alerts.',
+    matchers: [],
+    impact: fallback.impact,
+    category: fallback.category,
+    priority: fallback.priority,
+    title: compileTemplate(fallback.title),
+    summary: compileTemplate(fallback.summary),
+    runbookUrl: compileTemplate(DEFAULT_RUNBOOK),
+    groupBy: fallback.groupBy,
+    autoResolve: { enabled: true, holdDownMs: 0 },
+    file: configFile,
+    line: 1,
+  };
+}

@@ -1,0 +1,83 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { FileProblem } from '../core/errors';
+import { problemAt, parseYamlFile, zodProblems } from '../config/yaml-file';
+import type { Clock } from '../core/clock';
+import { compileFallback, compileHealthModel } from './compile';
+import type { CompileDefaults } from './compile';
+import { healthModelSchema } from './rule-schema';
+import type { CompiledMetric, HealthModel, RuleSet } from './rule-set';
+import type { FallbackConfig } from '../config/schema';
+
+/** What a load needs besides the files: defaults from the config and the time to stamp. */
+export interface RuleLoadOptions {
+  dir: string;
+  defaults: CompileDefaults;
+  fallback: FallbackConfig;
+  configFile: string;
+  clock: Clock;
+}
+
+/** The health model files of a directory, in matching order: by file name. */
+export function listRuleFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml') || f.endsWith('.yml'))
+    .sort()
+    .map((f) => path.join(dir, f));
+}
+
+/**
+ * Reads, validates and compiles every health model in the directory. Returns the rule set only
+ * when there is no error at all: one broken file means no new rule set, never a partial one.
+ */
+export function loadRuleSet(options: RuleLoadOptions): { ruleSet: RuleSet | null; problems: FileProblem[] } {
+  const problems: FileProblem[] = [];
+  let files: string[];
+  try {
+    files = listRuleFiles(options.dir);
+  } catch (error) {
+    return { ruleSet: null, problems: [{ file: options.dir, line: 1, col: 1, message: `cannot read rules directory: ${(error as Error).message}`, severity: 'error' }] };
+  }
+  const metrics: CompiledMetric[] = [];
+  const models: HealthModel[] = [];
+  const owners = new Map<string, string>();
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      problems.push({ file, line: 1, col: 1, message: `cannot read: ${(error as Error).message}`, severity: 'error' });
+      continue;
+    }
+    const parsed = parseYamlFile(file, text);
+    if (parsed.problems.length > 0) {
+      problems.push(...parsed.problems);
+      continue;
+    }
+    const validated = healthModelSchema.safeParse(parsed.yaml.doc.toJS() ?? {});
+    if (!validated.success) {
+      problems.push(...zodProblems(parsed.yaml, validated.error));
+      continue;
+    }
+    const data = validated.data;
+    const other = owners.get(data.name);
+    if (other !== undefined || data.name === options.fallback.healthModel) {
+      const why = other !== undefined ? `also defined in ${other}` : 'reserved for the fallback';
+      problems.push(problemAt(parsed.yaml, ['name'], `name: health model "${data.name}" is ${why}`));
+      continue;
+    }
+    owners.set(data.name, file);
+    const compiled = compileHealthModel(parsed.yaml, data, options.defaults);
+    problems.push(...compiled.problems);
+    metrics.push(...compiled.metrics);
+    models.push(compiled.model);
+  }
+  if (problems.some((p) => p.severity === 'error')) return { ruleSet: null, problems };
+  const ruleSet: RuleSet = Object.freeze({
+    healthModels: Object.freeze(models),
+    metrics: Object.freeze(metrics),
+    fallback: compileFallback(options.fallback, options.configFile),
+    loadedAt: options.clock.now(),
+  });
+  return { ruleSet, problems };
+}

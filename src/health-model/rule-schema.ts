@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { durationMs } from '../config/schema';
+import { CATEGORIES, CRITICALITIES, IMPACTS, PRIORITIES } from '../core/vocabulary';
+
+const name = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'use lower-case letters, digits, ".", "-" and "_"');
+const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'not a valid label name');
+
+const responsible = z
+  .object({
+    name: z.string().min(1),
+    role: z.string().optional(),
+    contact: z.string().optional(),
+  })
+  .strict();
+
+/** One business metric of a health model: which alerts it claims and what they mean. */
+export const metricSchema = z
+  .object({
+    name,
+    description: z.string().optional(),
+    matchers: z.array(z.string().min(1)).min(1, 'a metric needs at least one matcher'),
+    impact: z.enum(IMPACTS),
+    category: z.enum(CATEGORIES),
+    priority: z.enum(PRIORITIES).optional(),
+    title: z.string().min(1).optional(),
+    summary: z.string().optional(),
+    runbookUrl: z.string().optional(),
+    groupBy: z.array(labelName).optional(),
+    autoResolve: z
+      .object({
+        enabled: z.boolean().default(true),
+        holdDown: durationMs.optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+/** A health model file: one business application, its owners and its metrics. */
+export const healthModelSchema = z
+  .object({
+    name,
+    description: z.string().optional(),
+    owner: z.string().min(1),
+    responsible: z.array(responsible).default([]),
+    criticality: z.enum(CRITICALITIES),
+    metrics: z.array(metricSchema).min(1, 'a health model needs at least one metric'),
+  })
+  .strict();
+
+export type MetricData = z.output<typeof metricSchema>;
+export type HealthModelData = z.output<typeof healthModelSchema>;

@@ -1,0 +1,44 @@
+import type { Category, Criticality, Impact, Priority } from '../core/vocabulary';
+import type { Matcher } from './matcher';
+import type { MessageTemplate } from './template';
+
+/** A health model as the daemon uses it: its owners and criticality. */
+export interface HealthModel {
+  name: string;
+  description: string;
+  owner: string;
+  responsible: { name: string; role?: string; contact?: string }[];
+  criticality: Criticality;
+  file: string;
+}
+
+/** A compiled business metric, ready to match alerts. */
+export interface CompiledMetric {
+  healthModel: HealthModel;
+  name: string;
+  description: string;
+  matchers: Matcher[];
+  impact: Impact;
+  category: Category;
+  /** From the rule's override or else the config's matrix. */
+  priority: Priority;
+  title: MessageTemplate;
+  summary: MessageTemplate;
+  runbookUrl: MessageTemplate;
+  groupBy: string[];
+  autoResolve: { enabled: boolean; holdDownMs: number };
+  /** Where the metric is written, for explain and lint. */
+  file: string;
+  line: number;
+}
+
+/**
+ * The immutable rules in force: metrics in matching order (files by name, then metrics as
+ * written; the first match wins) and the fallback for alerts no health model claims.
+ */
+export interface RuleSet {
+  healthModels: readonly HealthModel[];
+  metrics: readonly CompiledMetric[];
+  fallback: CompiledMetric;
+  loadedAt: Date;
+}

@@ -1,0 +1,59 @@
+import type { AlertRecord, IncidentDetail, IncidentRecord } from '../store/store';
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+/** An incident as the API shows it: DESIGN.md's fields, times in ISO 8601 UTC. */
+export function incidentJson(i: IncidentRecord): Record<string, unknown> {
+  return {
+    id: i.id,
+    status: i.status,
+    priority: i.priority,
+    impact: i.impact,
+    category: i.category,
+    healthModel: i.healthModel,
+    metric: i.metric,
+    title: i.title,
+    summary: i.summary,
+    runbookUrl: i.runbookUrl,
+    line: i.line,
+    key: i.key,
+    groupLabels: i.groupLabels,
+    alertCount: i.alertCount,
+    firingCount: i.firingCount,
+    deliveryCount: i.deliveryCount,
+    reopenCount: i.reopenCount,
+    startedAt: iso(i.startedAt),
+    endedAt: iso(i.endedAt),
+    openedAt: iso(i.openedAt),
+    acknowledgedAt: iso(i.acknowledgedAt),
+    resolvedAt: iso(i.resolvedAt),
+    resolveDueAt: iso(i.resolveDueAt),
+    updatedAt: iso(i.updatedAt),
+  };
+}
+
+/** An alert attached to an incident. */
+export function alertJson(a: AlertRecord): Record<string, unknown> {
+  return {
+    source: a.source,
+    fingerprint: a.fingerprint,
+    status: a.status,
+    labels: a.labels,
+    annotations: a.annotations,
+    startsAt: iso(a.startsAt),
+    endsAt: iso(a.endsAt),
+    generatorURL: a.generatorURL,
+    deliveryCount: a.deliveryCount,
+    firstReceivedAt: iso(a.firstReceivedAt),
+    lastReceivedAt: iso(a.lastReceivedAt),
+  };
+}
+
+/** One incident with its alerts and timeline. */
+export function incidentDetailJson(d: IncidentDetail): Record<string, unknown> {
+  return {
+    ...incidentJson(d.incident),
+    alerts: d.alerts.map(alertJson),
+    timeline: d.timeline.map((t) => ({ id: t.id, at: iso(t.at), event: t.event, detail: t.detail })),
+  };
+}

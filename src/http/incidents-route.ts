@@ -1,0 +1,58 @@
+import express from 'express';
+import type { Router } from 'express';
+import { z } from 'zod';
+import { AppError, NotFoundError } from '../core/errors';
+import { INCIDENT_STATUSES, PRIORITIES } from '../core/vocabulary';
+import { describeIssues } from '../sources/payload-fields';
+import type { IncidentReadModel } from '../store/store';
+import { incidentDetailJson, incidentJson } from './incident-view';
+
+const list = <T extends readonly [string, ...string[]]>(values: T) =>
+  z
+    .string()
+    .transform((s) => s.split(',').map((v) => v.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(values)));
+
+const listQuery = z.object({
+  status: list(INCIDENT_STATUSES).optional(),
+  priority: list(PRIORITIES).optional(),
+  healthModel: z.string().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  before: z.coerce.number().int().min(1).optional(),
+});
+
+/** `GET /api/v1/incidents` (newest first, filtered) and `GET /api/v1/incidents/:id`. */
+export function incidentsRoute(deps: { readModel: IncidentReadModel }): Router {
+  const router = express.Router();
+
+  router.get('/api/v1/incidents', async (req, res) => {
+    const query = listQuery.safeParse(flatten(req.query));
+    if (!query.success) throw new AppError('invalid_query', 'invalid query parameters', 400, describeIssues(query.error));
+    const q = query.data;
+    const incidents = await deps.readModel.listIncidents({
+      ...(q.status ? { status: q.status } : {}),
+      ...(q.priority ? { priority: q.priority } : {}),
+      ...(q.healthModel ? { healthModel: q.healthModel } : {}),
+      ...(q.before ? { beforeId: q.before } : {}),
+      limit: q.limit,
+    });
+    res.json({ incidents: incidents.map(incidentJson) });
+  });
+
+  router.get('/api/v1/incidents/:id', async (req, res) => {
+    const id = Number(req.params.id);
+    if (!Number.isSafeInteger(id) || id < 1) throw new NotFoundError(`incident ${String(req.params.id).slice(0, 40)}`);
+    const detail = await deps.readModel.getIncident(id);
+    if (!detail) throw new NotFoundError(`incident ${id}`);
+    res.json(incidentDetailJson(detail));
+  });
+
+  return router;
+}
+
+/** Repeated query keys (`?status=open&status=acknowledged`) are joined with commas. */
+function flatten(query: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(query)) out[k] = Array.isArray(v) ? v.map(String).join(',') : String(v);
+  return out;
+}

@@ -1,0 +1,116 @@
+import { createHash } from 'node:crypto';
+import express from 'express';
+import type { Request, Response, Router } from 'express';
+import type { SourceConfig } from '../config/schema';
+import { AppError, NotReadyError } from '../core/errors';
+import type { Logger } from '../core/logger';
+import type { Metrics } from '../core/metrics';
+import type { Clock } from '../core/clock';
+import { classify } from '../health-model/classify';
+import type { RuleSetHolder } from '../health-model/rule-set-holder';
+import type { IngestQueue } from '../incidents/ingest-queue';
+import type { AlertSource } from '../sources/source';
+import { authenticate } from './authenticate';
+import { fromBodyParserError } from './error-handler';
+import type { RejectionLog } from './rejection-log';
+
+/** A configured source with its parser. */
+export interface WebhookSource {
+  config: SourceConfig;
+  parser: AlertSource;
+}
+
+/** What the webhook route needs; it never sees the whole config. */
+export interface WebhooksRouteDeps {
+  sources: ReadonlyMap<string, WebhookSource>;
+  rules: RuleSetHolder;
+  queue: IngestQueue;
+  rejections: RejectionLog;
+  metrics: Metrics;
+  logger: Logger;
+  clock: Clock;
+  maxBodyBytes: number;
+  isReady: () => boolean;
+}
+
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+
+/**
+ * `POST /webhooks/:source`: authenticate, read at most maxBodyBytes, parse every alert, classify,
+ * and answer 200 `{accepted, incidents}` only once the store has committed them. A 4xx stores
+ * nothing, counts a metric and keeps the body for `GET /api/v1/rejections`.
+ */
+export function webhooksRoute(deps: WebhooksRouteDeps): Router {
+  const router = express.Router();
+  const readRaw = express.raw({ type: () => true, limit: deps.maxBodyBytes });
+
+  router.post('/webhooks/:source', async (req: Request, res: Response) => {
+    const started = process.hrtime.bigint();
+    const name = String(req.params.source);
+    const source = deps.sources.get(name);
+    let body: Buffer | null = null;
+    try {
+      if (!source) throw new AppError('unknown_source', `no source named "${name.slice(0, 100)}" is configured`, 404, { configured: [...deps.sources.keys()] });
+      const authFailure = authenticate(source.config.auth, req.headers);
+      if (authFailure) throw new AppError('unauthorized', 'authentication failed', 401, { reason: authFailure });
+      if (!deps.isReady()) throw new NotReadyError('store or rules not loaded yet');
+      const contentType = req.headers['content-type'];
+      if (contentType !== undefined && !JSON_TYPE.test(contentType)) {
+        throw new AppError('unsupported_media_type', `expected application/json, got ${contentType.slice(0, 100)}`, 415);
+      }
+      body = await readBody(readRaw, req, res);
+      let json: unknown;
+      try {
+        json = JSON.parse(body.toString('utf8'));
+      } catch (error) {
+        throw new AppError('invalid_json', 'request body is not valid JSON', 400, { message: (error as Error).message });
+      }
+      const alerts = source.parser.parse(json);
+      const ruleSet = deps.rules.current();
+      if (!ruleSet) throw new NotReadyError('rules not loaded yet');
+      const result = await deps.queue.submit({
+        source: name,
+        digest: createHash('sha256').update(name).update('\0').update(body).digest('hex'),
+        receivedAt: deps.clock.now().getTime(),
+        alerts: alerts.map((alert) => ({ alert, classification: classify(alert, ruleSet) })),
+      });
+      for (const a of alerts) deps.metrics.alertsReceived.inc({ source: name, status: a.status });
+      deps.metrics.ingestDuration.observe({ source: name }, Number(process.hrtime.bigint() - started) / 1e9);
+      res.status(200).json({ accepted: result.accepted, incidents: result.incidents });
+    } catch (error) {
+      const known = error instanceof AppError ? error : fromBodyParserError(error);
+      if (!known || known.status >= 500) {
+        if (!known) deps.logger.error('webhook failed', { source: name, error });
+        const e = known ?? new AppError('internal', 'internal error', 500);
+        res.status(e.status).json({ error: e.code, message: e.message, detail: e.detail ?? null });
+        return;
+      }
+      reject(deps, source ? name : 'unknown', known, req, known.code === 'unauthorized' ? null : body);
+      res.status(known.status).json({ error: known.code, message: known.message, detail: known.detail ?? null });
+    }
+  });
+  return router;
+}
+
+function readBody(parser: express.RequestHandler, req: Request, res: Response): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    parser(req, res, (error?: unknown) => {
+      if (error) reject(error);
+      else resolve(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
+    });
+  });
+}
+
+function reject(deps: WebhooksRouteDeps, source: string, error: AppError, req: Request, body: Buffer | null): void {
+  deps.metrics.webhookRejections.inc({ source, reason: error.code });
+  deps.logger.warn('webhook rejected', { source, status: error.status, error: error.code, reason: error.message });
+  deps.rejections.record({
+    source,
+    status: error.status,
+    error: error.code,
+    message: error.message,
+    detail: error.detail ?? null,
+    contentType: req.headers['content-type'] ?? null,
+    body,
+  });
+}

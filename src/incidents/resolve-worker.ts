@@ -1,0 +1,46 @@
+import type { Clock } from '../core/clock';
+import type { Logger } from '../core/logger';
+import type { IncidentStore } from '../store/store';
+import { resolveIncident } from './ingest';
+import type { IncidentEvent } from './ingest';
+
+const BATCH = 500;
+
+/**
+ * Resolves incidents whose hold-down has passed with no alert firing again, and forgets replay
+ * receipts older than the replay window. Driven by the app's timer; tests call runOnce().
+ */
+export class ResolveWorker {
+  constructor(
+    private readonly deps: {
+      store: IncidentStore;
+      clock: Clock;
+      logger: Logger;
+      replayWindowMs: number;
+      onEvent?: (event: IncidentEvent) => void;
+    },
+  ) {}
+
+  /** Resolves every due incident once; returns how many were resolved. */
+  async runOnce(): Promise<number> {
+    const now = this.deps.clock.now().getTime();
+    const due = await this.deps.store.dueForResolve(now, BATCH);
+    if (due.length > 0) {
+      const settled = await this.deps.store.runBatch(
+        due.map((id) => (tx) => {
+          // Re-check inside the transaction: a re-fire may have cancelled the hold-down meanwhile.
+          const incident = tx.incident(id);
+          if (incident.status === 'resolved' || incident.firingCount > 0 || incident.resolveDueAt === null || incident.resolveDueAt > now) return null;
+          resolveIncident(tx, id, now, 'hold-down elapsed, all alerts resolved');
+          return { kind: 'resolved', incidentId: id, priority: incident.priority } satisfies IncidentEvent;
+        }),
+      );
+      settled.forEach((s, i) => {
+        if (s.ok && s.value) this.deps.onEvent?.(s.value);
+        if (!s.ok) this.deps.logger.error('resolving after hold-down failed', { incidentId: due[i], error: s.error });
+      });
+    }
+    await this.deps.store.pruneReceipts(now - this.deps.replayWindowMs);
+    return due.length;
+  }
+}

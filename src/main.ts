@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+import { runCheck } from './cli/check';
+import { runServe } from './cli/serve';
+
+const USAGE = `usage:
+  incident-bridge serve [--config FILE] [--listen HOST:PORT] [--db FILE]
+  incident-bridge check [--config FILE]`;
+
+/** Dispatches to one command per file in cli/; exits with the command's status. */
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'serve':
+      return runServe(rest);
+    case 'check':
+      return runCheck(rest);
+    case '--help':
+    case '-h':
+    case 'help':
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    default:
+      process.stderr.write(`${command ? `unknown command "${command}"\n` : ''}${USAGE}\n`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== 0 || process.argv[2] !== 'serve') process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

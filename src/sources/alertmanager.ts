@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { InvalidPayloadError } from '../core/errors';
+import { labelsFingerprint } from './fingerprint';
+import { describeIssues, optionalTimestamp, stringMap, timestamp } from './payload-fields';
+import type { AlertSource, NormalizedAlert } from './source';
+
+const FINGERPRINT = /^[0-9a-f]{1,64}$/i;
+
+const alertSchema = z.object({
+  status: z.enum(['firing', 'resolved']),
+  labels: stringMap({ lenient: false }),
+  annotations: stringMap({ lenient: true }).optional(),
+  startsAt: timestamp,
+  endsAt: optionalTimestamp,
+  generatorURL: z.string().nullish(),
+  fingerprint: z.union([z.string().regex(FINGERPRINT, 'expected a hex fingerprint'), z.literal(''), z.null()]).optional(),
+});
+
+// Unknown top-level fields (notification_reason, routeLabels, Grafana's extras) are ignored.
+const payloadSchema = z.object({
+  version: z.string().optional(),
+  status: z.enum(['firing', 'resolved']).optional(),
+  alerts: z.array(alertSchema),
+});
+
+/** Alertmanager's webhook (payload version 4), also what Mimir and Grafana's AM-compatible webhook send. */
+export class AlertmanagerSource implements AlertSource {
+  readonly type = 'alertmanager';
+
+  parse(body: unknown): NormalizedAlert[] {
+    const parsed = payloadSchema.safeParse(body);
+    if (!parsed.success) throw new InvalidPayloadError('alertmanager', describeIssues(parsed.error));
+    return parsed.data.alerts.map((a) => {
+      const labels = a.labels;
+      return {
+        fingerprint: a.fingerprint ? a.fingerprint.toLowerCase() : labelsFingerprint(labels),
+        status: a.status,
+        labels,
+        annotations: a.annotations ?? (Object.create(null) as Record<string, string>),
+        startsAt: a.startsAt,
+        endsAt: a.endsAt,
+        generatorURL: a.generatorURL ?? null,
+      };
+    });
+  }
+}

@@ -1,0 +1,112 @@
+import type { AlertRecord, IncidentRecord } from '../store';
+
+/** Column names of each record field, for generic updates. */
+export const INCIDENT_COLUMNS: Record<keyof IncidentRecord, string> = {
+  id: 'id',
+  key: 'incident_key',
+  status: 'status',
+  priority: 'priority',
+  impact: 'impact',
+  category: 'category',
+  healthModel: 'health_model',
+  metric: 'metric',
+  title: 'title',
+  summary: 'summary',
+  runbookUrl: 'runbook_url',
+  line: 'line',
+  groupLabels: 'group_labels',
+  alertCount: 'alert_count',
+  firingCount: 'firing_count',
+  deliveryCount: 'delivery_count',
+  reopenCount: 'reopen_count',
+  startedAt: 'started_at',
+  endedAt: 'ended_at',
+  openedAt: 'opened_at',
+  acknowledgedAt: 'acknowledged_at',
+  resolvedAt: 'resolved_at',
+  resolveDueAt: 'resolve_due_at',
+  updatedAt: 'updated_at',
+  autoResolve: 'auto_resolve',
+  holdDownMs: 'hold_down_ms',
+};
+
+export const ALERT_COLUMNS: Record<keyof AlertRecord, string> = {
+  id: 'id',
+  source: 'source',
+  fingerprint: 'fingerprint',
+  incidentId: 'incident_id',
+  status: 'status',
+  startsAt: 'starts_at',
+  endsAt: 'ends_at',
+  labels: 'labels',
+  annotations: 'annotations',
+  generatorURL: 'generator_url',
+  deliveryCount: 'delivery_count',
+  firstReceivedAt: 'first_received_at',
+  lastReceivedAt: 'last_received_at',
+};
+
+/** Converts a field value to what SQLite stores: objects as JSON, booleans as 0/1. */
+export function toColumn(value: unknown): unknown {
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (value !== null && typeof value === 'object') return JSON.stringify(value);
+  return value;
+}
+
+type Row = Record<string, unknown>;
+
+/** Maps a `SELECT *` row of incidents to its record. */
+export function incidentFromRow(row: Row): IncidentRecord {
+  return {
+    id: row.id as number,
+    key: row.incident_key as string,
+    status: row.status as IncidentRecord['status'],
+    priority: row.priority as IncidentRecord['priority'],
+    impact: row.impact as IncidentRecord['impact'],
+    category: row.category as IncidentRecord['category'],
+    healthModel: row.health_model as string,
+    metric: row.metric as string,
+    title: row.title as string,
+    summary: row.summary as string,
+    runbookUrl: row.runbook_url as string | null,
+    line: row.line as IncidentRecord['line'],
+    groupLabels: parseObject(row.group_labels as string),
+    alertCount: row.alert_count as number,
+    firingCount: row.firing_count as number,
+    deliveryCount: row.delivery_count as number,
+    reopenCount: row.reopen_count as number,
+    startedAt: row.started_at as number,
+    endedAt: row.ended_at as number | null,
+    openedAt: row.opened_at as number,
+    acknowledgedAt: row.acknowledged_at as number | null,
+    resolvedAt: row.resolved_at as number | null,
+    resolveDueAt: row.resolve_due_at as number | null,
+    updatedAt: row.updated_at as number,
+    autoResolve: row.auto_resolve === 1,
+    holdDownMs: row.hold_down_ms as number,
+  };
+}
+
+/** Maps a `SELECT *` row of alerts to its record. */
+export function alertFromRow(row: Row): AlertRecord {
+  return {
+    id: row.id as number,
+    source: row.source as string,
+    fingerprint: row.fingerprint as string,
+    incidentId: row.incident_id as number | null,
+    status: row.status as AlertRecord['status'],
+    startsAt: row.starts_at as number,
+    endsAt: row.ends_at as number | null,
+    labels: parseObject(row.labels as string),
+    annotations: parseObject(row.annotations as string),
+    generatorURL: row.generator_url as string | null,
+    deliveryCount: row.delivery_count as number,
+    firstReceivedAt: row.first_received_at as number,
+    lastReceivedAt: row.last_received_at as number,
+  };
+}
+
+/** Parses a stored JSON object into a prototype-free object, so stored label names stay data. */
+export function parseObject(text: string): Record<string, string> {
+  return Object.assign(Object.create(null) as Record<string, string>, JSON.parse(text) as Record<string, string>);
+}

@@ -1,0 +1,118 @@
+import type Database from 'better-sqlite3';
+import type { AlertRecord, DeliveryReceipt, IncidentRecord, IngestTransaction, NewAlert, NewIncident, TimelineEntry } from '../store';
+import { ALERT_COLUMNS, INCIDENT_COLUMNS, alertFromRow, incidentFromRow, toColumn } from './rows';
+
+type Row = Record<string, unknown>;
+
+/**
+ * IngestTransaction on prepared statements. It must be used only inside a transaction opened by
+ * SqliteIncidentStore.runBatch; it never begins or commits one itself.
+ */
+export class SqliteIngestTransaction implements IngestTransaction {
+  private readonly updates = new Map<string, Database.Statement>();
+  private readonly stmt: Record<string, Database.Statement>;
+
+  constructor(private readonly db: Database.Database) {
+    const p = (sql: string): Database.Statement => db.prepare(sql);
+    this.stmt = {
+      findReceipt: p('SELECT receipt FROM webhook_receipts WHERE digest = ?'),
+      saveReceipt: p('INSERT INTO webhook_receipts (digest, source, received_at, receipt) VALUES (?, ?, ?, ?)'),
+      latestAlert: p('SELECT * FROM alerts WHERE source = ? AND fingerprint = ? ORDER BY id DESC LIMIT 1'),
+      alertInIncident: p('SELECT * FROM alerts WHERE incident_id = ? AND source = ? AND fingerprint = ?'),
+      insertAlert: p(`INSERT INTO alerts (source, fingerprint, incident_id, status, starts_at, ends_at, labels, annotations,
+        generator_url, delivery_count, first_received_at, last_received_at)
+        VALUES (@source, @fingerprint, @incidentId, @status, @startsAt, @endsAt, @labels, @annotations,
+        @generatorURL, @deliveryCount, @firstReceivedAt, @lastReceivedAt)`),
+      incident: p('SELECT * FROM incidents WHERE id = ?'),
+      activeIncident: p("SELECT * FROM incidents WHERE incident_key = ? AND status <> 'resolved'"),
+      lastResolved: p("SELECT * FROM incidents WHERE incident_key = ? AND status = 'resolved' ORDER BY id DESC LIMIT 1"),
+      insertIncident: p(`INSERT INTO incidents (incident_key, status, priority, impact, category, health_model, metric, title,
+        summary, runbook_url, group_labels, alert_count, firing_count, delivery_count, started_at, opened_at, updated_at,
+        auto_resolve, hold_down_ms)
+        VALUES (@key, @status, @priority, @impact, @category, @healthModel, @metric, @title, @summary, @runbookUrl,
+        @groupLabels, @alertCount, @firingCount, @deliveryCount, @startedAt, @openedAt, @updatedAt, @autoResolve, @holdDownMs)`),
+      appendTimeline: p('INSERT INTO timeline (incident_id, at, event, detail) VALUES (?, ?, ?, ?)'),
+    };
+  }
+
+  findReceipt(digest: string): DeliveryReceipt | null {
+    const row = this.stmt.findReceipt!.get(digest) as { receipt: string } | undefined;
+    return row ? (JSON.parse(row.receipt) as DeliveryReceipt) : null;
+  }
+
+  saveReceipt(digest: string, source: string, receivedAt: number, receipt: DeliveryReceipt): void {
+    this.stmt.saveReceipt!.run(digest, source, receivedAt, JSON.stringify(receipt));
+  }
+
+  latestAlert(source: string, fingerprint: string): AlertRecord | null {
+    const row = this.stmt.latestAlert!.get(source, fingerprint) as Row | undefined;
+    return row ? alertFromRow(row) : null;
+  }
+
+  alertInIncident(incidentId: number, source: string, fingerprint: string): AlertRecord | null {
+    const row = this.stmt.alertInIncident!.get(incidentId, source, fingerprint) as Row | undefined;
+    return row ? alertFromRow(row) : null;
+  }
+
+  insertAlert(alert: NewAlert): number {
+    return Number(this.stmt.insertAlert!.run(bind(alert)).lastInsertRowid);
+  }
+
+  updateAlert(id: number, patch: Partial<Omit<AlertRecord, 'id' | 'source' | 'fingerprint'>>): void {
+    this.update('alerts', ALERT_COLUMNS, id, patch);
+  }
+
+  incident(id: number): IncidentRecord {
+    const row = this.stmt.incident!.get(id) as Row | undefined;
+    if (!row) throw new Error(`incident ${id} vanished inside its transaction`);
+    return incidentFromRow(row);
+  }
+
+  activeIncident(key: string): IncidentRecord | null {
+    const row = this.stmt.activeIncident!.get(key) as Row | undefined;
+    return row ? incidentFromRow(row) : null;
+  }
+
+  lastResolvedIncident(key: string): IncidentRecord | null {
+    const row = this.stmt.lastResolved!.get(key) as Row | undefined;
+    return row ? incidentFromRow(row) : null;
+  }
+
+  insertIncident(incident: NewIncident): number {
+    return Number(this.stmt.insertIncident!.run(bind(incident)).lastInsertRowid);
+  }
+
+  updateIncident(id: number, patch: Partial<Omit<IncidentRecord, 'id' | 'key'>>): void {
+    this.update('incidents', INCIDENT_COLUMNS, id, patch);
+  }
+
+  appendTimeline(incidentId: number, entry: TimelineEntry): void {
+    this.stmt.appendTimeline!.run(incidentId, entry.at, entry.event, JSON.stringify(entry.detail));
+  }
+
+  /** UPDATE of the given fields only; one prepared statement per distinct field set, cached. */
+  private update(table: string, columns: Record<string, string>, id: number, patch: object): void {
+    const fields = Object.keys(patch).filter((k) => (patch as Row)[k] !== undefined);
+    if (fields.length === 0) return;
+    const cacheKey = `${table}:${fields.join(',')}`;
+    let statement = this.updates.get(cacheKey);
+    if (!statement) {
+      const sets = fields.map((f) => {
+        const column = columns[f];
+        if (!column || column === 'id') throw new Error(`cannot update ${table}.${f}`);
+        return `${column} = @${f}`;
+      });
+      statement = this.db.prepare(`UPDATE ${table} SET ${sets.join(', ')} WHERE id = @id`);
+      this.updates.set(cacheKey, statement);
+    }
+    const params: Row = { id };
+    for (const f of fields) params[f] = toColumn((patch as Row)[f]);
+    statement.run(params);
+  }
+}
+
+function bind(record: object): Row {
+  const out: Row = {};
+  for (const [k, v] of Object.entries(record)) out[k] = toColumn(v);
+  return out;
+}
