@@ -31,15 +31,15 @@ function firstLine(text: string): string {
  * Locates a value by its path: the deepest node that exists on the path, so a missing key
  * points at the mapping that should hold it. Line and column start at 1.
  */
-export function positionOf(yaml: YamlFile, path: readonly PropertyKey[]): { line: number; col: number } {
+export function positionOf(yaml: YamlFile, path: readonly PropertyKey[], atKey = false): { line: number; col: number } {
   let node: unknown = yaml.doc.contents;
   let best: Node | null = isNode(node) ? node : null;
-  for (const key of path) {
+  for (const [i, key] of path.entries()) {
     if (isMap(node)) {
       const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(key));
       if (!pair) break;
       // A key whose value is empty has no useful range: point at the key instead.
-      node = pair.value ?? pair.key;
+      node = (atKey && i === path.length - 1) || pair.value === null ? pair.key : pair.value;
     } else if (isSeq(node) && typeof key === 'number') {
       node = node.items[key];
     } else {
@@ -53,20 +53,23 @@ export function positionOf(yaml: YamlFile, path: readonly PropertyKey[]): { line
 }
 
 /** A problem at the node found by `path`. */
-export function problemAt(yaml: YamlFile, path: readonly PropertyKey[], message: string, severity: FileProblem['severity'] = 'error'): FileProblem {
-  const { line, col } = positionOf(yaml, path);
+export function problemAt(yaml: YamlFile, path: readonly PropertyKey[], message: string, severity: FileProblem['severity'] = 'error', atKey = false): FileProblem {
+  const { line, col } = positionOf(yaml, path, atKey);
   return { file: yaml.file, line, col, message, severity };
 }
 
 /** Turns zod's issues into located problems that name the key: `sources[0].type: ...`. */
 export function zodProblems(yaml: YamlFile, error: ZodError): FileProblem[] {
-  return error.issues.map((issue) => {
+  const problems = error.issues.flatMap((issue) => {
     const path = issue.path as PropertyKey[];
-    const where = formatPath(path);
-    const extra = issue.code === 'unrecognized_keys' ? `: ${issue.keys.join(', ')}` : '';
-    const keyPath = issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined ? [...path, issue.keys[0]] : path;
-    return problemAt(yaml, keyPath, `${where ? `${where}: ` : ''}${issue.message}${extra}`);
+    const prefix = path.length > 0 ? `${formatPath(path)}: ` : '';
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => problemAt(yaml, [...path, key], `${prefix}unknown key "${key}"`, 'error', true));
+    }
+    const missing = issue.code === 'invalid_type' && / received undefined$/.test(issue.message);
+    return [problemAt(yaml, path, `${prefix}${missing ? 'required key is missing' : issue.message}`)];
   });
+  return problems.sort((a, b) => a.line - b.line || a.col - b.col);
 }
 
 /** Renders a value path the way a user reads it: `metrics[2].matchers[0]`. */

@@ -53,7 +53,12 @@ export function compileHealthModel(
       try {
         return compileTemplate(source);
       } catch (error) {
-        problems.push(problemAt(yaml, [...at, key], `metrics[${i}].${key}: invalid template: ${(error as Error).message}`));
+        // Liquid reports "..., line:L, col:C" inside the template: point into the YAML value when on line 1.
+        const message = (error as Error).message;
+        const where = /, line:(\d+), col:(\d+)$/.exec(message);
+        const text = `metrics[${i}].${key}: invalid template: ${where ? message.slice(0, where.index) : message}`;
+        const offset = where && where[1] === '1' ? Number(where[2]) - 1 : 0;
+        problems.push(scalarProblem(yaml, [...at, key], offset, text));
         return compileTemplate('');
       }
     };

@@ -31,13 +31,18 @@ export function listRuleFiles(dir: string): string[] {
  * when there is no error at all: one broken file means no new rule set, never a partial one.
  */
 export function loadRuleSet(options: RuleLoadOptions): { ruleSet: RuleSet | null; problems: FileProblem[] } {
-  const problems: FileProblem[] = [];
   let files: string[];
   try {
     files = listRuleFiles(options.dir);
   } catch (error) {
     return { ruleSet: null, problems: [{ file: options.dir, line: 1, col: 1, message: `cannot read rules directory: ${(error as Error).message}`, severity: 'error' }] };
   }
+  return loadRuleFiles(files, options);
+}
+
+/** Like loadRuleSet, for an explicit list of files in matching order. */
+export function loadRuleFiles(files: readonly string[], options: Omit<RuleLoadOptions, 'dir'>): { ruleSet: RuleSet | null; problems: FileProblem[] } {
+  const problems: FileProblem[] = [];
   const metrics: CompiledMetric[] = [];
   const models: HealthModel[] = [];
   const owners = new Map<string, string>();

@@ -60,6 +60,8 @@ export function parseMatchers(text: string): Matcher[] {
     } else {
       const end = findBareEnd(text, i, braced);
       value = text.slice(i, end).trim();
+      const quote = value.indexOf('"');
+      if (quote >= 0) throw new MatcherSyntaxError('unexpected \'"\' in an unquoted value', i + quote);
       i = end;
     }
     out.push(buildMatcher(name[0], op[0] as MatchOp, value, valueStart));
@@ -67,7 +69,7 @@ export function parseMatchers(text: string): Matcher[] {
     if (text[i] === ',') {
       i++;
       skipSpace();
-      if (braced && text[i] === '}') break;
+      if ((braced && text[i] === '}') || (!braced && i >= text.length)) break;
       continue;
     }
     break;
@@ -118,7 +120,9 @@ function buildMatcher(name: string, op: MatchOp, value: string, offset: number):
   try {
     return { name, op, value, text, regex: new RegExp(`^(?:${source})$`, flags) };
   } catch (error) {
-    throw new MatcherSyntaxError(`invalid regular expression: ${(error as Error).message}`, offset);
+    // V8 says "Invalid regular expression: /<source>/u: <reason>": keep the reason only.
+    const reason = (error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
+    throw new MatcherSyntaxError(`invalid regular expression: ${reason}`, offset);
   }
 }
 

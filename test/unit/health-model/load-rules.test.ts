@@ -1,0 +1,47 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { formatProblem } from '../../../src/core/errors';
+import { REPO_DIR } from '../../helpers/fixtures';
+import { exampleRuleSet, loadFiles } from '../../helpers/rules';
+
+const BAD_DIR = 'test/fixtures/rules/bad';
+
+describe('loading health models', () => {
+  test('the example health models load with no problem, in file order', () => {
+    const ruleSet = exampleRuleSet();
+    expect(ruleSet.healthModels.map((m) => m.name)).toEqual(['online-shop', 'shop-infrastructure']);
+    expect(ruleSet.metrics[0]?.name).toBe('checkout-available');
+    expect(ruleSet.metrics.length).toBeGreaterThanOrEqual(10);
+  });
+
+  test('priority comes from the matrix unless the metric overrides it', () => {
+    const byName = new Map(exampleRuleSet().metrics.map((m) => [`${m.healthModel.name}/${m.name}`, m]));
+    expect(byName.get('online-shop/checkout-available')?.priority).toBe('P1'); // high x full_outage
+    expect(byName.get('online-shop/search-latency')?.priority).toBe('P3'); // high x defect
+    expect(byName.get('online-shop/catalogue-prices-fresh')?.priority).toBe('P2'); // override
+    expect(byName.get('shop-infrastructure/host-down')?.priority).toBe('P3'); // medium x partial_outage
+    expect(byName.get('shop-infrastructure/database-available')?.priority).toBe('P1'); // override
+  });
+
+  const badFiles = readdirSync(path.join(REPO_DIR, BAD_DIR)).filter((f) => f.endsWith('.yaml'));
+
+  test.each(badFiles)('%s gives exactly the FILE:LINE:COL messages it is paired with', (file) => {
+    const expected = readFileSync(path.join(REPO_DIR, BAD_DIR, file.replace(/\.yaml$/, '.expected')), 'utf8').trimEnd().split('\n');
+    const { ruleSet, problems } = loadFiles([path.join(BAD_DIR, file)]);
+    expect(ruleSet).toBeNull();
+    expect(problems.map(formatProblem)).toEqual(expected);
+  });
+
+  test('one broken file among good ones yields no rule set at all', () => {
+    const { ruleSet, problems } = loadFiles([path.join(REPO_DIR, 'rules/online-shop.yaml'), path.join(BAD_DIR, 'bad-impact.yaml')]);
+    expect(ruleSet).toBeNull();
+    expect(problems).toHaveLength(1);
+  });
+
+  test('two files defining the same health model is an error on the second', () => {
+    const shop = path.join(REPO_DIR, 'rules/online-shop.yaml');
+    const { ruleSet, problems } = loadFiles([shop, shop]);
+    expect(ruleSet).toBeNull();
+    expect(problems.map(formatProblem)).toEqual([`${shop}:3:7: name: health model "online-shop" is also defined in ${shop}`]);
+  });
+});
