@@ -28,7 +28,7 @@ const byteSize = z.union([z.number().int().positive(), z.string()]).transform((v
   return Number(m[1]) * (SIZE_UNITS[m[2] ?? 'B'] as number);
 });
 
-const listenAddress = z.string().regex(/^(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}$/, 'expected HOST:PORT, e.g. 127.0.0.1:9095');
+const listenAddress = z.preprocess((v) => (typeof v === 'number' ? String(v) : v), z.string()).pipe(z.string().regex(/^(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}$/, 'expected HOST:PORT, e.g. 127.0.0.1:9095'));
 
 const sourceAuth = z.discriminatedUnion('type', [
   z.object({ type: z.literal('bearer'), token: z.string().min(1, 'token is empty') }).strict(),

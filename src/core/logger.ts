@@ -25,7 +25,7 @@ function redact(secrets: readonly string[]): winston.Logform.Format {
 }
 
 /** Creates the JSON logger on stdout; `secrets` are masked wherever they appear. */
-export function createLogger(options: { level?: string; secrets?: readonly string[]; silent?: boolean } = {}): Logger {
+export function createLogger(options: { level?: string; secrets?: readonly string[]; silent?: boolean; stream?: NodeJS.WritableStream } = {}): Logger {
   return winston.createLogger({
     level: options.level ?? 'info',
     silent: options.silent ?? false,
@@ -35,6 +35,6 @@ export function createLogger(options: { level?: string; secrets?: readonly strin
       redact(options.secrets ?? []),
       winston.format.json(),
     ),
-    transports: [new winston.transports.Console()],
+    transports: [options.stream ? new winston.transports.Stream({ stream: options.stream }) : new winston.transports.Console()],
   });
 }
