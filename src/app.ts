@@ -13,6 +13,7 @@ import { RuleSetHolder } from './health-model/rule-set-holder';
 import { IngestQueue } from './incidents/ingest-queue';
 import type { IncidentEvent } from './incidents/ingest';
 import { ResolveWorker } from './incidents/resolve-worker';
+import { SourceAuthenticator } from './http/authenticate';
 import { RejectionLog } from './http/rejection-log';
 import { createServer } from './http/server';
 import type { WebhookSource } from './http/webhooks-route';
@@ -76,7 +77,9 @@ export function createApp(options: AppOptions): App {
     onResult: (result) => result.events.forEach(onEvent),
   });
   let worker: ResolveWorker | null = null;
-  const sources = new Map<string, WebhookSource>(config.sources.map((s) => [s.name, { config: s, parser: createSource(s.type) }]));
+  const sources = new Map<string, WebhookSource>(
+    config.sources.map((s) => [s.name, { config: s, parser: createSource(s.type), authenticator: new SourceAuthenticator(s.auth, clock) }]),
+  );
   const server = createServer({
     sources,
     rules,

@@ -56,6 +56,13 @@ export function parseConfig(file: string, text: string, overrides: ConfigOverrid
     if (seen.has(s.name)) more.push(problemAt(yaml, ['sources', i, 'name'], `sources[${i}].name: duplicate source name "${s.name}"`));
     seen.set(s.name, i);
   });
+  if (!isLoopback(config.listen)) {
+    config.sources.forEach((s, i) => {
+      if (!s.auth && !s.allowUnauthenticated) {
+        more.push(problemAt(yaml, ['sources', i], `sources[${i}]: source "${s.name}" has no auth while listening on ${config.listen}; configure auth or set allowUnauthenticated: true`));
+      }
+    });
+  }
   if (more.length > 0) throw new FileProblemsError(more);
 
   const baseDir = path.dirname(path.resolve(file));
@@ -69,11 +76,18 @@ export function parseConfig(file: string, text: string, overrides: ConfigOverrid
   };
 }
 
+/** True for 127.0.0.0/8, ::1 and localhost: only this machine can reach the daemon. */
+export function isLoopback(listen: string): boolean {
+  const host = listen.slice(0, listen.lastIndexOf(':')).replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
 function collectSecrets(config: Config): string[] {
   const secrets: string[] = [];
   for (const s of config.sources) {
     if (s.auth?.type === 'bearer') secrets.push(s.auth.token);
     if (s.auth?.type === 'basic') secrets.push(s.auth.password);
+    if (s.auth?.type === 'hmac') secrets.push(s.auth.secret);
   }
   return secrets;
 }

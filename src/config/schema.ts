@@ -30,9 +30,20 @@ const byteSize = z.union([z.number().int().positive(), z.string()]).transform((v
 
 const listenAddress = z.preprocess((v) => (typeof v === 'number' ? String(v) : v), z.string()).pipe(z.string().regex(/^(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}$/, 'expected HOST:PORT, e.g. 127.0.0.1:9095'));
 
+const headerName = z.string().regex(/^[A-Za-z0-9-]+$/, 'not a valid header name');
+
 const sourceAuth = z.discriminatedUnion('type', [
   z.object({ type: z.literal('bearer'), token: z.string().min(1, 'token is empty') }).strict(),
   z.object({ type: z.literal('basic'), username: z.string().min(1), password: z.string().min(1, 'password is empty') }).strict(),
+  z
+    .object({
+      type: z.literal('hmac'),
+      secret: z.string().min(1, 'secret is empty'),
+      header: headerName.default('X-Grafana-Alerting-Signature'),
+      timestampHeader: headerName.optional(),
+      replayWindow: durationMs.default(300_000),
+    })
+    .strict(),
 ]);
 
 const source = z
@@ -40,6 +51,8 @@ const source = z
     name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'use lower-case letters, digits, - and _'),
     type: z.enum(SOURCE_TYPES),
     auth: sourceAuth.optional(),
+    /** Accept unauthenticated webhooks even when listening beyond loopback. */
+    allowUnauthenticated: z.boolean().default(false),
   })
   .strict();
 

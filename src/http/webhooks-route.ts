@@ -10,7 +10,7 @@ import { classify } from '../health-model/classify';
 import type { RuleSetHolder } from '../health-model/rule-set-holder';
 import type { IngestQueue } from '../incidents/ingest-queue';
 import type { AlertSource } from '../sources/source';
-import { authenticate } from './authenticate';
+import type { SourceAuthenticator } from './authenticate';
 import { fromBodyParserError } from './error-handler';
 import type { RejectionLog } from './rejection-log';
 
@@ -18,6 +18,7 @@ import type { RejectionLog } from './rejection-log';
 export interface WebhookSource {
   config: SourceConfig;
   parser: AlertSource;
+  authenticator: SourceAuthenticator;
 }
 
 /** What the webhook route needs; it never sees the whole config. */
@@ -51,14 +52,18 @@ export function webhooksRoute(deps: WebhooksRouteDeps): Router {
     let body: Buffer | null = null;
     try {
       if (!source) throw new AppError('unknown_source', `no source named "${name.slice(0, 100)}" is configured`, 404, { configured: [...deps.sources.keys()] });
-      const authFailure = authenticate(source.config.auth, req.headers);
-      if (authFailure) throw new AppError('unauthorized', 'authentication failed', 401, { reason: authFailure });
+      const headerFailure = source.authenticator.needsBody() ? null : source.authenticator.check(req.headers, null);
+      if (headerFailure) throw unauthorized(headerFailure);
       if (!deps.isReady()) throw new NotReadyError('store or rules not loaded yet');
       const contentType = req.headers['content-type'];
       if (contentType !== undefined && !JSON_TYPE.test(contentType)) {
         throw new AppError('unsupported_media_type', `expected application/json, got ${contentType.slice(0, 100)}`, 415);
       }
       body = await readBody(readRaw, req, res);
+      if (source.authenticator.needsBody()) {
+        const signatureFailure = source.authenticator.check(req.headers, body);
+        if (signatureFailure) throw unauthorized(signatureFailure);
+      }
       let json: unknown;
       try {
         json = JSON.parse(body.toString('utf8'));
@@ -74,6 +79,7 @@ export function webhooksRoute(deps: WebhooksRouteDeps): Router {
         receivedAt: deps.clock.now().getTime(),
         alerts: alerts.map((alert) => ({ alert, classification: classify(alert, ruleSet) })),
       });
+      source.authenticator.accepted(req.headers);
       for (const a of alerts) deps.metrics.alertsReceived.inc({ source: name, status: a.status });
       deps.metrics.ingestDuration.observe({ source: name }, Number(process.hrtime.bigint() - started) / 1e9);
       res.status(200).json({ accepted: result.accepted, incidents: result.incidents });
@@ -92,6 +98,10 @@ export function webhooksRoute(deps: WebhooksRouteDeps): Router {
   return router;
 }
 
+function unauthorized(reason: string): AppError {
+  return new AppError('unauthorized', 'authentication failed', 401, { reason });
+}
+
 function readBody(parser: express.RequestHandler, req: Request, res: Response): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     parser(req, res, (error?: unknown) => {
@@ -102,7 +112,8 @@ function readBody(parser: express.RequestHandler, req: Request, res: Response): 
 }
 
 function reject(deps: WebhooksRouteDeps, source: string, error: AppError, req: Request, body: Buffer | null): void {
-  deps.metrics.webhookRejections.inc({ source, reason: error.code });
+  const authReason = error.code === 'unauthorized' ? (error.detail as { reason?: string } | undefined)?.reason : undefined;
+  deps.metrics.webhookRejections.inc({ source, reason: authReason ? `unauthorized_${authReason}` : error.code });
   deps.logger.warn('webhook rejected', { source, status: error.status, error: error.code, reason: error.message });
   deps.rejections.record({
     source,

@@ -51,11 +51,30 @@ export function ingestDelivery(tx: IngestTransaction, delivery: AlertDelivery, p
   const incidents: number[] = [];
   for (const item of delivery.alerts) {
     const incidentId = applyAlert(tx, delivery.source, item, now, policy, events);
-    if (incidentId !== null && !incidents.includes(incidentId)) incidents.push(incidentId);
+    if (incidentId === null) continue;
+    if (item.alert.update) recordUpdate(tx, incidentId, delivery.source, item.alert, now);
+    if (!incidents.includes(incidentId)) incidents.push(incidentId);
   }
   const receipt = { accepted: delivery.alerts.length, incidents };
   tx.saveReceipt(delivery.digest, delivery.source, now, receipt);
   return { ...receipt, replay: false, events };
+}
+
+/** A sender's acknowledge, comment or severity change goes on the incident's timeline. */
+function recordUpdate(tx: IngestTransaction, incidentId: number, source: string, alert: NormalizedAlert, now: number): void {
+  const update = alert.update!;
+  tx.appendTimeline(incidentId, {
+    at: now,
+    event: 'source_update',
+    detail: {
+      ...alertCause(source, alert),
+      action: update.action,
+      message: update.message,
+      user: update.user,
+      updatedAt: update.at === null ? null : new Date(update.at).toISOString(),
+    },
+  });
+  tx.updateIncident(incidentId, { updatedAt: now });
 }
 
 function applyAlert(tx: IngestTransaction, source: string, item: ClassifiedAlert, now: number, policy: IngestPolicy, events: IncidentEvent[]): number | null {

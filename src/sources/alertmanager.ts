@@ -3,6 +3,7 @@ import { InvalidPayloadError } from '../core/errors';
 import { labelsFingerprint } from './fingerprint';
 import { describeIssues, optionalTimestamp, stringMap, timestamp } from './payload-fields';
 import type { AlertSource, NormalizedAlert } from './source';
+import { withSeverityLevel } from './severity';
 
 const FINGERPRINT = /^[0-9a-f]{1,64}$/i;
 
@@ -32,7 +33,7 @@ export class AlertmanagerSource implements AlertSource {
     if (!parsed.success) throw new InvalidPayloadError('alertmanager', describeIssues(parsed.error));
     return parsed.data.alerts.map((a) => {
       const labels = a.labels;
-      return {
+      return withSeverityLevel({
         fingerprint: a.fingerprint ? a.fingerprint.toLowerCase() : labelsFingerprint(labels),
         status: a.status,
         labels,
@@ -40,7 +41,7 @@ export class AlertmanagerSource implements AlertSource {
         startsAt: a.startsAt,
         endsAt: a.endsAt,
         generatorURL: a.generatorURL ?? null,
-      };
+      });
     });
   }
 }

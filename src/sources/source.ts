@@ -11,6 +11,20 @@ export interface NormalizedAlert {
   /** Epoch milliseconds, or null while the alert has not ended. */
   endsAt: number | null;
   generatorURL: string | null;
+  /**
+   * A sender's note about the alert that changes no state (a Zabbix acknowledge, comment or
+   * severity change): it lands on the timeline of the alert's incident.
+   */
+  update?: AlertUpdate;
+}
+
+/** A note from the monitoring system about an existing alert. */
+export interface AlertUpdate {
+  action: string;
+  message: string;
+  user: string | null;
+  /** Epoch milliseconds of the update, when the sender says. */
+  at: number | null;
 }
 
 /** A monitoring system's webhook format. */

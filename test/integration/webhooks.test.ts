@@ -83,7 +83,7 @@ describe('webhooks over HTTP with a SQLite file', () => {
     const body = '{"alerts":[{"status":"firing","labels":{"alertname":"Odd","__proto__":"p","constructor":"c"},"startsAt":"2025-03-18T09:00:00Z"}]}';
     expect((await t.post('alertmanager', body)).status).toBe(200);
     const detail = await t.get('/api/v1/incidents/1');
-    expect((detail.json.alerts as Json[])[0]!.labels).toEqual(JSON.parse('{"__proto__":"p","alertname":"Odd","constructor":"c"}'));
+    expect((detail.json.alerts as Json[])[0]!.labels).toEqual(JSON.parse('{"__proto__":"p","alertname":"Odd","constructor":"c","severity_level":"unknown"}'));
     expect(({} as Json).p).toBeUndefined();
   });
 

@@ -63,3 +63,18 @@ describe('config', () => {
     expect(problems(text)).toEqual([expected]);
   });
 });
+
+describe('listening beyond loopback', () => {
+  test('refuses a source without auth unless it says allowUnauthenticated', () => {
+    expect(problems('listen: 0.0.0.0:9095\nsources:\n  - {name: am, type: alertmanager}\n')).toEqual([
+      'ib.yaml:3:5: sources[0]: source "am" has no auth while listening on 0.0.0.0:9095; configure auth or set allowUnauthenticated: true',
+    ]);
+    expect(parseConfig('ib.yaml', 'listen: 0.0.0.0:9095\nsources:\n  - {name: am, type: alertmanager, allowUnauthenticated: true}\n', {}, {}).config.listen).toBe('0.0.0.0:9095');
+    expect(parseConfig('ib.yaml', 'listen: 0.0.0.0:9095\nsources:\n  - {name: am, type: alertmanager, auth: {type: bearer, token: t}}\n', {}, {}).secrets).toEqual(['t']);
+  });
+
+  test('the --listen override is checked too', () => {
+    expect(() => parseConfig('ib.yaml', 'sources: [{name: am, type: alertmanager}]', { listen: '10.0.0.5:9095' }, {})).toThrow(/has no auth while listening on 10.0.0.5:9095/);
+    expect(parseConfig('ib.yaml', 'sources: [{name: am, type: alertmanager}]', { listen: '[::1]:9095' }, {}).config.listen).toBe('[::1]:9095');
+  });
+});

@@ -27,7 +27,7 @@ describe('AlertmanagerSource', () => {
       const raw = body.alerts[i]!;
       expect(a.fingerprint).toBe(raw.fingerprint);
       expect(a.status).toBe(raw.status);
-      expect({ ...a.labels }).toEqual(raw.labels);
+      expect({ ...a.labels }).toEqual({ severity_level: expect.any(String), ...raw.labels });
       if (raw.endsAt.startsWith('0001-')) expect(a.endsAt).toBeNull();
       else expect(a.endsAt).toBe(Date.parse(raw.endsAt));
     });
@@ -61,7 +61,7 @@ describe('AlertmanagerSource', () => {
   test('keeps __proto__ and constructor label names as data', () => {
     const body = JSON.parse('{"alerts":[{"status":"firing","labels":{"__proto__":"x","constructor":"y","alertname":"A"},"startsAt":"2025-03-18T09:14:27Z"}]}') as unknown;
     const [alert] = source.parse(body);
-    expect(Object.keys(alert!.labels).sort()).toEqual(['__proto__', 'alertname', 'constructor']);
+    expect(Object.keys(alert!.labels).sort()).toEqual(['__proto__', 'alertname', 'constructor', 'severity_level']);
     expect(alert!.labels['__proto__']).toBe('x');
     expect(({} as Record<string, unknown>).x).toBeUndefined();
   });
@@ -76,6 +76,22 @@ describe('AlertmanagerSource', () => {
     ['a bad fingerprint', { alerts: [{ status: 'firing', labels: {}, startsAt: '2025-03-18T09:14:27Z', fingerprint: 'xyz!' }] }, 'alerts[0].fingerprint'],
   ])('rejects %s naming the path', (_what, body, where) => {
     expect(parseError(body).map((i) => i.path)).toContain(where);
+  });
+
+  test.each([
+    ['critical', 'critical'],
+    ['warning', 'warning'],
+    ['Page', 'critical'],
+    ['none', 'none'],
+    ['something-else', 'unknown'],
+  ])('severity %s becomes severity_level %s', (severity, level) => {
+    const [alert] = source.parse({ alerts: [{ status: 'firing', labels: { alertname: 'A', severity }, startsAt: '2025-03-18T09:14:27Z' }] });
+    expect(alert?.labels.severity_level).toBe(level);
+  });
+
+  test('a severity_level the sender set is kept', () => {
+    const [alert] = source.parse({ alerts: [{ status: 'firing', labels: { alertname: 'A', severity: 'critical', severity_level: 'info' }, startsAt: '2025-03-18T09:14:27Z' }] });
+    expect(alert?.labels.severity_level).toBe('info');
   });
 
   test('one bad alert among good ones rejects the whole payload', () => {
