@@ -8,7 +8,7 @@ import { createLogger } from './core/logger';
 import type { Logger } from './core/logger';
 import { createMetrics } from './core/metrics';
 import type { Metrics } from './core/metrics';
-import { loadRuleSet } from './health-model/load-rules';
+import { loadRuleSet, ruleLoadOptions } from './health-model/load-rules';
 import { RuleSetHolder } from './health-model/rule-set-holder';
 import { IngestQueue } from './incidents/ingest-queue';
 import type { IncidentEvent } from './incidents/ingest';
@@ -109,13 +109,7 @@ export function createApp(options: AppOptions): App {
   }
 
   function reload(): { ok: boolean; problems: FileProblem[] } {
-    const { ruleSet, problems } = loadRuleSet({
-      dir: loaded.rulesDir,
-      defaults: { matrix: config.priorities.matrix, groupBy: config.incidents.groupBy, resolveHoldDownMs: config.incidents.resolveHoldDown },
-      fallback: config.fallback,
-      configFile: loaded.file,
-      clock,
-    });
+    const { ruleSet, problems } = loadRuleSet(ruleLoadOptions(config, loaded.file, loaded.rulesDir, clock));
     for (const p of problems) logger[p.severity === 'error' ? 'error' : 'warn'](`${p.file}:${p.line}:${p.col}: ${p.message}`);
     if (!ruleSet) {
       metrics.rulesLastReloadSuccessful.set(0);

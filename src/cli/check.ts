@@ -1,7 +1,7 @@
 import { loadConfig } from '../config/load-config';
 import { FileProblemsError, formatProblem } from '../core/errors';
 import { systemClock } from '../core/clock';
-import { loadRuleSet } from '../health-model/load-rules';
+import { loadRuleSet, ruleLoadOptions } from '../health-model/load-rules';
 import { parseCommandOptions } from './options';
 
 /**
@@ -18,14 +18,7 @@ export function runCheck(args: string[]): number {
     for (const p of error.problems) process.stdout.write(`${formatProblem(p)}\n`);
     return 1;
   }
-  const config = loaded.config;
-  const { ruleSet, problems } = loadRuleSet({
-    dir: loaded.rulesDir,
-    defaults: { matrix: config.priorities.matrix, groupBy: config.incidents.groupBy, resolveHoldDownMs: config.incidents.resolveHoldDown },
-    fallback: config.fallback,
-    configFile,
-    clock: systemClock,
-  });
+  const { ruleSet, problems } = loadRuleSet(ruleLoadOptions(loaded.config, configFile, loaded.rulesDir, systemClock));
   for (const p of problems) process.stdout.write(`${formatProblem(p)}\n`);
   if (!ruleSet) return 1;
   process.stdout.write(`${configFile}: ok, ${ruleSet.healthModels.length} health models, ${ruleSet.metrics.length} metrics\n`);

@@ -106,6 +106,19 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    monitoringGap: z
+      .object({
+        healthModel: z.string().min(1).default('monitoring'),
+        metric: z.string().min(1).default('monitoring-gap'),
+        impact: z.enum(IMPACTS).default('defect'),
+        category: z.enum(CATEGORIES).default('infrastructure'),
+        priority: priority.default('P4'),
+        groupBy: z.array(labelName).default(['alertname', 'rulename']),
+        title: z.string().min(1).default('Monitoring gap ({{ labels.monitoring_gap }}): {{ labels.rulename | default: labels.alertname }}'),
+        summary: z.string().default('{{ annotations.Error | default: annotations.summary | default: annotations.description }}'),
+      })
+      .strict()
+      .prefault({}),
     rejections: z
       .object({
         maxCount: z.number().int().min(0).default(100),
@@ -122,3 +135,5 @@ export type Config = z.output<typeof configSchema>;
 export type SourceConfig = Config['sources'][number];
 export type PriorityMatrix = Config['priorities']['matrix'];
 export type FallbackConfig = Config['fallback'];
+/** A metric defined in the config rather than a rule file: the fallback and the monitoring gap. */
+export type BuiltinMetricConfig = Pick<FallbackConfig, 'healthModel' | 'metric' | 'impact' | 'category' | 'priority' | 'groupBy' | 'title' | 'summary'>;

@@ -12,12 +12,21 @@ export interface Classification {
   matched: boolean;
 }
 
-/** Finds the first metric (in rule-set order) whose matchers all hold; else the fallback. Pure. */
+/** The label sources set on alerts that report a monitoring gap rather than the business. */
+export const MONITORING_GAP_LABEL = 'monitoring_gap';
+
+/**
+ * Finds the first metric (in rule-set order) whose matchers all hold; else the fallback. An
+ * alert labelled `monitoring_gap` (no data, data source error) is claimed only by a metric that
+ * matches on that label, and otherwise by the built-in monitoring-gap metric. Pure.
+ */
 export function classify(alert: Pick<NormalizedAlert, 'labels'>, ruleSet: RuleSet): Classification {
+  const gap = Object.hasOwn(alert.labels, MONITORING_GAP_LABEL) && alert.labels[MONITORING_GAP_LABEL] !== '';
   for (const metric of ruleSet.metrics) {
+    if (gap && !metric.matchers.some((m) => m.name === MONITORING_GAP_LABEL)) continue;
     if (matchesAll(metric.matchers, alert.labels)) return keyed(metric, alert.labels, true);
   }
-  return keyed(ruleSet.fallback, alert.labels, false);
+  return keyed(gap ? ruleSet.monitoringGap : ruleSet.fallback, alert.labels, false);
 }
 
 function keyed(metric: CompiledMetric, labels: Readonly<Record<string, string>>, matched: boolean): Classification {

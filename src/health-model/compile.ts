@@ -1,5 +1,5 @@
 import { isScalar } from 'yaml';
-import type { FallbackConfig, PriorityMatrix } from '../config/schema';
+import type { BuiltinMetricConfig, PriorityMatrix } from '../config/schema';
 import type { FileProblem } from '../core/errors';
 import { positionOf, problemAt } from '../config/yaml-file';
 import type { YamlFile } from '../config/yaml-file';
@@ -97,11 +97,11 @@ function scalarProblem(yaml: YamlFile, path: PropertyKey[], offset: number, mess
   return { file: yaml.file, line, col: col + quoted + offset, message, severity: 'error' };
 }
 
-/** Compiles the config's fallback into a metric of the pseudo health model it names. */
-export function compileFallback(fallback: FallbackConfig, configFile: string): CompiledMetric {
+/** Compiles a metric of the config (fallback, monitoring gap) into a metric of the pseudo health model it names. */
+export function compileBuiltinMetric(fallback: BuiltinMetricConfig, configFile: string, description: string): CompiledMetric {
   const model: HealthModel = {
     name: fallback.healthModel,
-    description: 'Alerts that no health model claims.',
+    description,
     owner: 'unassigned',
     responsible: [],
     criticality: 'low',
@@ -110,7 +110,7 @@ export function compileFallback(fallback: FallbackConfig, configFile: string): C
   return {
     healthModel: model,
     name: fallback.metric,
-    description: 'Fallback for unclassified alerts.',
+    description,
     matchers: [],
     impact: fallback.impact,
     category: fallback.category,

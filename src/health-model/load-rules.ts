@@ -3,19 +3,32 @@ import path from 'node:path';
 import type { FileProblem } from '../core/errors';
 import { problemAt, parseYamlFile, zodProblems } from '../config/yaml-file';
 import type { Clock } from '../core/clock';
-import { compileFallback, compileHealthModel } from './compile';
+import { compileBuiltinMetric, compileHealthModel } from './compile';
 import type { CompileDefaults } from './compile';
 import { healthModelSchema } from './rule-schema';
 import type { CompiledMetric, HealthModel, RuleSet } from './rule-set';
-import type { FallbackConfig } from '../config/schema';
+import type { BuiltinMetricConfig, Config } from '../config/schema';
 
 /** What a load needs besides the files: defaults from the config and the time to stamp. */
 export interface RuleLoadOptions {
   dir: string;
   defaults: CompileDefaults;
-  fallback: FallbackConfig;
+  fallback: BuiltinMetricConfig;
+  monitoringGap: BuiltinMetricConfig;
   configFile: string;
   clock: Clock;
+}
+
+/** The load options a validated config gives: its defaults, built-in metrics and rules directory. */
+export function ruleLoadOptions(config: Config, configFile: string, dir: string, clock: Clock): RuleLoadOptions {
+  return {
+    dir,
+    defaults: { matrix: config.priorities.matrix, groupBy: config.incidents.groupBy, resolveHoldDownMs: config.incidents.resolveHoldDown },
+    fallback: config.fallback,
+    monitoringGap: config.monitoringGap,
+    configFile,
+    clock,
+  };
 }
 
 /** The health model files of a directory, in matching order: by file name. */
@@ -66,8 +79,9 @@ export function loadRuleFiles(files: readonly string[], options: Omit<RuleLoadOp
     }
     const data = validated.data;
     const other = owners.get(data.name);
-    if (other !== undefined || data.name === options.fallback.healthModel) {
-      const why = other !== undefined ? `also defined in ${other}` : 'reserved for the fallback';
+    const reserved = data.name === options.fallback.healthModel || data.name === options.monitoringGap.healthModel;
+    if (other !== undefined || reserved) {
+      const why = other !== undefined ? `also defined in ${other}` : 'reserved for a built-in metric of the config';
       problems.push(problemAt(parsed.yaml, ['name'], `name: health model "${data.name}" is ${why}`));
       continue;
     }
@@ -81,7 +95,8 @@ export function loadRuleFiles(files: readonly string[], options: Omit<RuleLoadOp
   const ruleSet: RuleSet = Object.freeze({
     healthModels: Object.freeze(models),
     metrics: Object.freeze(metrics),
-    fallback: compileFallback(options.fallback, options.configFile),
+    fallback: compileBuiltinMetric(options.fallback, options.configFile, 'Alerts that no health model claims.'),
+    monitoringGap: compileBuiltinMetric(options.monitoringGap, options.configFile, 'Monitoring that cannot see: no data, data source errors.'),
     loadedAt: options.clock.now(),
   });
   return { ruleSet, problems };

@@ -40,5 +40,7 @@ export interface RuleSet {
   healthModels: readonly HealthModel[];
   metrics: readonly CompiledMetric[];
   fallback: CompiledMetric;
+  /** Takes alerts labelled `monitoring_gap` (no data, data source errors) that no metric claims by that label. */
+  monitoringGap: CompiledMetric;
   loadedAt: Date;
 }

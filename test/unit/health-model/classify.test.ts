@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { classify } from '../../../src/health-model/classify';
 import { describeIncident } from '../../../src/incidents/describe-incident';
 import { AlertmanagerSource } from '../../../src/sources/alertmanager';
@@ -39,6 +42,29 @@ describe('classify with the example health models', () => {
     expect(c.metric.healthModel.name).toBe('unclassified');
     expect(c.metric.priority).toBe('P4');
     expect(c.incidentKey).toBe('unclassified/unclassified{alertname="Watchdog"}');
+  });
+
+  test('a monitoring gap is not a business outage unless a metric claims it by its label', () => {
+    const noData = classify(labels({ alertname: 'DatasourceNoData', rulename: 'Checkout error rate', monitoring_gap: 'nodata' }), ruleSet);
+    expect(noData.metric.healthModel.name).toBe('monitoring');
+    expect(noData.metric.name).toBe('monitoring-gap');
+    expect(noData.incidentKey).toBe('monitoring/monitoring-gap{alertname="DatasourceNoData", rulename="Checkout error rate"}');
+    // The original alert name would match checkout-success-rate; the gap label keeps it out.
+    const asAlerting = classify(labels({ alertname: 'CheckoutErrorRateHigh', monitoring_gap: 'error' }), ruleSet);
+    expect(asAlerting.metric.name).toBe('monitoring-gap');
+    expect(asAlerting.matched).toBe(false);
+  });
+
+  test('a rule that matches on monitoring_gap takes such alerts', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ib-rules-'));
+    writeFileSync(
+      path.join(dir, 'shop.yaml'),
+      'name: shop\nowner: t\ncriticality: high\nmetrics:\n  - name: checkout-blind\n    matchers: [\'alertname="CheckoutErrorRateHigh"\', \'monitoring_gap=~".+"\']\n    impact: partial_outage\n    category: software\n',
+    );
+    const own = exampleRuleSet(dir);
+    expect(classify(labels({ alertname: 'CheckoutErrorRateHigh', monitoring_gap: 'nodata' }), own).metric.name).toBe('checkout-blind');
+    expect(classify(labels({ alertname: 'Other', monitoring_gap: 'nodata' }), own).metric.name).toBe('monitoring-gap');
+    rmSync(dir, { recursive: true });
   });
 
   test('the key holds the metric and its groupBy values only', () => {
