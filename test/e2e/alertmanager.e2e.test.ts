@@ -36,6 +36,14 @@ interface IncidentDetailJson extends IncidentJson {
   timeline: { event: string }[];
 }
 
+// The whole timeline runs twice: with no authentication, and with a bearer token that the real
+// Alertmanager sends from its http_config.
+const MODES = [
+  { name: 'without authentication', token: undefined },
+  { name: 'with a bearer token in http_config', token: 'e2e-bearer-token-7f3a' },
+];
+
+describe.each(MODES)('Alertmanager -> incident-bridge $name', ({ token }) => {
 let tmpDir = '';
 let app: App | null = null;
 let alertmanager: AlertmanagerProcess | null = null;
@@ -49,9 +57,10 @@ beforeAll(async () => {
     'sources:',
     '  - name: alertmanager',
     '    type: alertmanager',
+    ...(token ? ['    auth: { type: bearer, token: "${E2E_TOKEN}" }'] : []),
     '',
   ].join('\n');
-  const config = parseConfig(path.join(tmpDir, 'incident-bridge.yaml'), configText, {}, {});
+  const config = parseConfig(path.join(tmpDir, 'incident-bridge.yaml'), configText, {}, token ? { E2E_TOKEN: token } : {});
   app = createApp({ config, logger: createLogger({ silent: true }), timers: false });
   await app.start();
   alertmanager = await startAlertmanager({
@@ -60,6 +69,7 @@ beforeAll(async () => {
     // Short intervals keep the run fast; a repeat_interval notification re-sends an identical body,
     // which the daemon must recognise as a replay.
     timing: { groupWait: '1s', groupInterval: '1s', repeatInterval: '2s' },
+    ...(token ? { bearerToken: token } : {}),
   });
 }, 30_000);
 
@@ -209,4 +219,12 @@ test('Alertmanager notifications open, attach to and resolve classified incident
     expect(all.incidents.map((i) => i.id).sort((a, b) => a - b)).toEqual([opened.id, (host as IncidentJson).id].sort((a, b) => a - b));
     expect((await incident(opened.id)).status).toBe('resolved');
   });
+
+  // Every notification was accepted: no 401 (or other refusal) on the way.
+  expect((await getJson<{ rejections: unknown[] }>('/api/v1/rejections')).rejections).toEqual([]);
+  if (token) {
+    const anonymous = await fetch(`${(app as App).url()}/webhooks/alertmanager`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"alerts":[]}' });
+    expect(anonymous.status).toBe(401);
+  }
 }, 60_000);
+});

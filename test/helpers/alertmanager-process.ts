@@ -84,7 +84,7 @@ export function freeLoopbackPort(): Promise<number> {
 }
 
 /** alertmanager.yml with one route to one webhook receiver that also sends resolutions. */
-export function alertmanagerConfig(webhookUrl: string, timing: RouteTiming): string {
+export function alertmanagerConfig(webhookUrl: string, timing: RouteTiming, bearerToken?: string): string {
   // JSON strings are valid YAML scalars, so the URL needs no further quoting.
   return [
     'route:',
@@ -98,6 +98,7 @@ export function alertmanagerConfig(webhookUrl: string, timing: RouteTiming): str
     '    webhook_configs:',
     `      - url: ${JSON.stringify(webhookUrl)}`,
     '        send_resolved: true',
+    ...(bearerToken ? ['        http_config:', '          authorization:', '            type: Bearer', `            credentials: ${JSON.stringify(bearerToken)}`] : []),
     '',
   ].join('\n');
 }
@@ -107,7 +108,7 @@ export function alertmanagerConfig(webhookUrl: string, timing: RouteTiming): str
  * loopback port, and resolves once `GET /-/ready` answers 200. Throws when the binary is missing
  * rather than letting the caller skip: the end-to-end check must not pass without it.
  */
-export async function startAlertmanager(options: { dir: string; webhookUrl: string; timing: RouteTiming }): Promise<AlertmanagerProcess> {
+export async function startAlertmanager(options: { dir: string; webhookUrl: string; timing: RouteTiming; bearerToken?: string }): Promise<AlertmanagerProcess> {
   try {
     accessSync(ALERTMANAGER_BIN, constants.X_OK);
   } catch {
@@ -117,7 +118,7 @@ export async function startAlertmanager(options: { dir: string; webhookUrl: stri
     );
   }
   const configFile = path.join(options.dir, 'alertmanager.yml');
-  writeFileSync(configFile, alertmanagerConfig(options.webhookUrl, options.timing));
+  writeFileSync(configFile, alertmanagerConfig(options.webhookUrl, options.timing, options.bearerToken));
 
   // The port is chosen before Alertmanager binds it, so another process may take it in between: retry then.
   let lastFailure: Error | null = null;
