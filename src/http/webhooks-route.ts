@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import express from 'express';
 import type { Request, Response, Router } from 'express';
 import type { SourceConfig } from '../config/schema';
@@ -9,6 +8,7 @@ import type { Clock } from '../core/clock';
 import { classify } from '../health-model/classify';
 import type { RuleSetHolder } from '../health-model/rule-set-holder';
 import type { IngestQueue } from '../incidents/ingest-queue';
+import { deliveryDigest } from '../incidents/delivery-digest';
 import type { AlertSource } from '../sources/source';
 import type { SourceAuthenticator } from './authenticate';
 import { fromBodyParserError } from './error-handler';
@@ -70,13 +70,14 @@ export function webhooksRoute(deps: WebhooksRouteDeps): Router {
       } catch (error) {
         throw new AppError('invalid_json', 'request body is not valid JSON', 400, { message: (error as Error).message });
       }
-      const alerts = source.parser.parse(json);
+      const receivedAt = deps.clock.now().getTime();
+      const alerts = source.parser.parse(json, { receivedAt });
       const ruleSet = deps.rules.current();
       if (!ruleSet) throw new NotReadyError('rules not loaded yet');
       const result = await deps.queue.submit({
         source: name,
-        digest: createHash('sha256').update(name).update('\0').update(body).digest('hex'),
-        receivedAt: deps.clock.now().getTime(),
+        digest: deliveryDigest(name, alerts),
+        receivedAt,
         alerts: alerts.map((alert) => ({ alert, classification: classify(alert, ruleSet) })),
       });
       source.authenticator.accepted(req.headers);

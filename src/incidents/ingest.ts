@@ -96,11 +96,12 @@ function applyAlert(tx: IngestTransaction, source: string, item: ClassifiedAlert
 }
 
 function countDelivery(tx: IngestTransaction, previous: AlertRecord, alert: NormalizedAlert, now: number, refresh: boolean): number | null {
-  // A repeat may carry re-rendered annotations; a stale delivery changes nothing but the counts.
+  // A repeat may carry re-rendered annotations or changed labels (a Zabbix severity change);
+  // a stale delivery changes nothing but the counts.
   tx.updateAlert(previous.id, {
     deliveryCount: previous.deliveryCount + 1,
     lastReceivedAt: now,
-    ...(refresh ? { annotations: alert.annotations } : {}),
+    ...(refresh ? { annotations: alert.annotations, labels: alert.labels } : {}),
   });
   if (previous.incidentId === null) return null;
   const incident = tx.incident(previous.incidentId);

@@ -27,9 +27,18 @@ export interface AlertUpdate {
   at: number | null;
 }
 
+/** What incident-bridge knows about a delivery besides its body. */
+export interface ParseContext {
+  /** When the webhook arrived, epoch milliseconds from the daemon's clock. */
+  receivedAt: number;
+}
+
 /** A monitoring system's webhook format. */
 export interface AlertSource {
   readonly type: string;
-  /** Turns a parsed JSON body into alerts; throws InvalidPayloadError naming every bad path. */
-  parse(body: unknown): NormalizedAlert[];
+  /**
+   * Turns a parsed JSON body into alerts; throws InvalidPayloadError naming every bad path.
+   * `context` serves formats without timestamps of their own; sources that have them ignore it.
+   */
+  parse(body: unknown, context?: ParseContext): NormalizedAlert[];
 }

@@ -1,11 +1,12 @@
-import { createHash } from 'node:crypto';
+import { deliveryDigest } from '../../src/incidents/delivery-digest';
 import { classify } from '../../src/health-model/classify';
 import type { RuleSet } from '../../src/health-model/rule-set';
 import { IngestQueue } from '../../src/incidents/ingest-queue';
 import type { IngestResult } from '../../src/incidents/ingest';
 import { ResolveWorker } from '../../src/incidents/resolve-worker';
 import { createLogger } from '../../src/core/logger';
-import { AlertmanagerSource } from '../../src/sources/alertmanager';
+import { createSource } from '../../src/sources/index';
+import type { SourceType } from '../../src/sources/source-types';
 import { openDatabase } from '../../src/store/sqlite/database';
 import { SqliteIncidentStore } from '../../src/store/sqlite/sqlite-incident-store';
 import { SqliteReadModel } from '../../src/store/sqlite/sqlite-read-model';
@@ -21,21 +22,21 @@ export function createEngine(options: { file?: string; ruleSet?: RuleSet; reopen
   const clock = options.clock ?? new FakeClock('2025-03-18T09:00:00Z');
   const ruleSet = options.ruleSet ?? exampleRuleSet();
   const queue = new IngestQueue({ store, policy: () => ({ reopenWindowMs: options.reopenWindowMs ?? 600_000 }) });
-  const source = new AlertmanagerSource();
   const worker = new ResolveWorker({ store, clock, logger: createLogger({ silent: true }), replayWindowMs: 86_400_000 });
   return {
     db,
     clock,
     worker,
     readModel,
-    /** Ingests an Alertmanager webhook body as the route does. */
-    push(body: unknown): Promise<IngestResult> {
-      const text = JSON.stringify(body);
-      const alerts = source.parse(body);
+    /** Ingests a webhook body as the route does: Alertmanager's unless `source` names another type. */
+    push(body: unknown, { source }: { source?: SourceType } = {}): Promise<IngestResult> {
+      const receivedAt = clock.now().getTime();
+      const type = source ?? 'alertmanager';
+      const alerts = createSource(type).parse(body, { receivedAt });
       return queue.submit({
-        source: 'alertmanager',
-        digest: createHash('sha256').update(text).digest('hex'),
-        receivedAt: clock.now().getTime(),
+        source: type,
+        digest: deliveryDigest(type, alerts),
+        receivedAt,
         alerts: alerts.map((alert) => ({ alert, classification: classify(alert, ruleSet) })),
       });
     },

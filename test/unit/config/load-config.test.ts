@@ -20,7 +20,11 @@ describe('config', () => {
     expect(loaded.config.listen).toBe('127.0.0.1:9095');
     expect(loaded.rulesDir).toBe(path.join(REPO_DIR, 'rules'));
     expect(loaded.storePath).toBe(path.join(REPO_DIR, 'data/incident-bridge.db'));
-    expect(loaded.config.sources.map((s) => s.name)).toEqual(['alertmanager']);
+    expect(loaded.config.sources.map((s) => [s.name, s.type])).toEqual([
+      ['alertmanager', 'alertmanager'],
+      ['grafana', 'grafana'],
+      ['zabbix', 'zabbix'],
+    ]);
     expect(loaded.config.incidents.reopenWindow).toBe(600_000);
     expect(loaded.config.limits.maxBodyBytes).toBe(5 * 1024 * 1024);
     expect(loaded.config.priorities.matrix.high.full_outage).toBe('P1');
@@ -52,7 +56,7 @@ describe('config', () => {
 
   test.each([
     ['an unset variable', 'sources:\n  - name: am\n    type: alertmanager\n    auth: {type: bearer, token: "${NOPE}"}\n', 'ib.yaml:4:33: environment variable NOPE is not set and has no default'],
-    ['an unknown source type', 'sources:\n  - name: am\n    type: nagios\n', 'ib.yaml:3:11: sources[0].type: Invalid input: expected "alertmanager"'],
+    ['an unknown source type', 'sources:\n  - name: am\n    type: nagios\n', 'ib.yaml:3:11: sources[0].type: Invalid option: expected one of "alertmanager"|"grafana"|"zabbix"'],
     ['a misspelt key', 'sources: [{name: am, type: alertmanager}]\nincidents:\n  reopenWindows: 5m\n', 'ib.yaml:3:3: incidents: unknown key "reopenWindows"'],
     ['a bad duration', 'sources: [{name: am, type: alertmanager}]\nincidents:\n  reopenWindow: soon\n', 'ib.yaml:3:17: incidents.reopenWindow: invalid duration "soon" (use e.g. 30s, 10m, 1h30m)'],
     ['a bad listen address', 'listen: 9095\nsources: [{name: am, type: alertmanager}]\n', 'ib.yaml:1:9: listen: expected HOST:PORT, e.g. 127.0.0.1:9095'],
