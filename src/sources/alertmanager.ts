@@ -1,21 +1,11 @@
 import { z } from 'zod';
 import { InvalidPayloadError } from '../core/errors';
 import { labelsFingerprint } from './fingerprint';
-import { describeIssues, optionalTimestamp, stringMap, timestamp } from './payload-fields';
+import { alertmanagerAlertShape, describeIssues } from './payload-fields';
 import type { AlertSource, NormalizedAlert } from './source';
 import { withSeverityLevel } from './severity';
 
-const FINGERPRINT = /^[0-9a-f]{1,64}$/i;
-
-const alertSchema = z.object({
-  status: z.enum(['firing', 'resolved']),
-  labels: stringMap({ lenient: false }),
-  annotations: stringMap({ lenient: true }).optional(),
-  startsAt: timestamp,
-  endsAt: optionalTimestamp,
-  generatorURL: z.string().nullish(),
-  fingerprint: z.union([z.string().regex(FINGERPRINT, 'expected a hex fingerprint'), z.literal(''), z.null()]).optional(),
-});
+const alertSchema = z.object(alertmanagerAlertShape);
 
 // Unknown top-level fields (notification_reason, routeLabels, Grafana's extras) are ignored.
 const payloadSchema = z.object({

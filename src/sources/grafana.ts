@@ -3,11 +3,9 @@ import { InvalidPayloadError } from '../core/errors';
 import { MONITORING_GAP_LABEL } from '../health-model/classify';
 import { labelsFingerprint } from './fingerprint';
 import { LEGACY_GRAFANA_KEYS, legacyGrafanaSchema, normalizeLegacyGrafana } from './grafana-legacy';
-import { describeIssues, optionalTimestamp, stringMap, timestamp } from './payload-fields';
+import { alertmanagerAlertShape, describeIssues } from './payload-fields';
 import type { AlertSource, NormalizedAlert, ParseContext } from './source';
 import { withSeverityLevel } from './severity';
-
-const FINGERPRINT = /^[0-9a-f]{1,64}$/i;
 
 /** Grafana's extras that are not used for identity: kept only when they are non-empty strings. */
 const extraText = z
@@ -16,13 +14,7 @@ const extraText = z
   .optional();
 
 const alertSchema = z.object({
-  status: z.enum(['firing', 'resolved']),
-  labels: stringMap({ lenient: false }),
-  annotations: stringMap({ lenient: true }).optional(),
-  startsAt: timestamp,
-  endsAt: optionalTimestamp,
-  generatorURL: z.string().nullish(),
-  fingerprint: z.union([z.string().regex(FINGERPRINT, 'expected a hex fingerprint'), z.literal(''), z.null()]).optional(),
+  ...alertmanagerAlertShape,
   dashboardURL: extraText,
   panelURL: extraText,
   silenceURL: extraText,

@@ -56,3 +56,16 @@ export function describeIssues(error: z.ZodError): { path: string; message: stri
     return { path: path || '(body)', message: issue.message };
   });
 }
+
+const FINGERPRINT = /^[0-9a-f]{1,64}$/i;
+
+/** The fields of one alert in Alertmanager's webhook, which Grafana's unified webhook extends. */
+export const alertmanagerAlertShape = {
+  status: z.enum(['firing', 'resolved']),
+  labels: stringMap({ lenient: false }),
+  annotations: stringMap({ lenient: true }).optional(),
+  startsAt: timestamp,
+  endsAt: optionalTimestamp,
+  generatorURL: z.string().nullish(),
+  fingerprint: z.union([z.string().regex(FINGERPRINT, 'expected a hex fingerprint'), z.literal(''), z.null()]).optional(),
+};
