@@ -21,7 +21,14 @@ import { createSource } from './sources';
 import { openDatabase } from './store/sqlite/database';
 import { SqliteIncidentStore } from './store/sqlite/sqlite-incident-store';
 import { SqliteReadModel } from './store/sqlite/sqlite-read-model';
-import type { IncidentReadModel, IncidentStore } from './store/store';
+import type { IncidentReadModel, IncidentStore, OutboxStore } from './store/store';
+import { SqliteOutboxStore } from './store/sqlite/sqlite-outbox-store';
+import { OutboxWorker } from './notify/outbox-worker';
+import { createChannel } from './notify/channels';
+import type { Channel } from './notify/channel';
+import { channelsFor } from './notify/notify-router';
+import type { NotifyChannels } from './incidents/ingest';
+import { PeriodicTask } from './core/periodic-task';
 
 /** Side effects the app takes from outside; tests inject a fake clock and a silent logger. */
 export interface AppOptions {
@@ -43,6 +50,7 @@ export interface App {
   /** Reloads the health models; a file with any error keeps the rules in force. */
   reload(): { ok: boolean; problems: FileProblem[] };
   resolveWorker(): ResolveWorker;
+  outboxWorker(): OutboxWorker;
   readonly metrics: Metrics;
   readonly logger: Logger;
 }
@@ -58,12 +66,30 @@ export function createApp(options: AppOptions): App {
   const rules = new RuleSetHolder();
   let store: IncidentStore | null = null;
   let readModel: IncidentReadModel | null = null;
+  let outbox: OutboxStore | null = null;
   let ready = false;
-  const metrics = createMetrics({ countOpenIncidents: async () => (readModel ? readModel.countOpenByPriority() : {}) });
+  const metrics = createMetrics({
+    countOpenIncidents: async () => (readModel ? readModel.countOpenByPriority() : {}),
+    outboxStats: async () => (outbox ? outbox.pendingStats() : []),
+    now: () => clock.now().getTime(),
+  });
+  const channels = new Map<string, Channel>(config.notifications.channels.map((c) => [c.name, createChannel(c, { clock })]));
+  const channelNames = [...channels.keys()];
+  const notifyChannels: NotifyChannels = (event, incident) => channelsFor(event, incident, config.notifications.routes, channelNames);
+  const timersOn = options.timers ?? true;
+  let outboxWorker: OutboxWorker | null = null;
+  const outboxTask = new PeriodicTask({
+    intervalMs: config.notifications.outbox.pollInterval,
+    run: () => (outboxWorker ? outboxWorker.runOnce() : Promise.resolve(0)),
+    onError: (error) => logger.error('outbox worker failed', { error }),
+  });
   const rejections = new RejectionLog({ clock, maxCount: config.rejections.maxCount, maxBodyBytes: config.rejections.maxBodyBytes });
   const onEvent = (event: IncidentEvent): void => {
     metrics.incidentEvents.inc({ event: event.kind, priority: event.priority });
-    if (event.kind !== 'attached') logger.info(`incident ${event.kind}`, { incidentId: event.incidentId, priority: event.priority });
+    if (event.kind === 'attached') return;
+    logger.info(`incident ${event.kind}`, { incidentId: event.incidentId, priority: event.priority });
+    // A change the support line hears about: deliver now rather than at the next poll.
+    if (timersOn && channels.size > 0) outboxTask.kick();
   };
   const queue = new IngestQueue({
     store: {
@@ -72,7 +98,7 @@ export function createApp(options: AppOptions): App {
       pruneReceipts: (before) => requireStore().pruneReceipts(before),
       close: () => undefined,
     },
-    policy: () => ({ reopenWindowMs: config.incidents.reopenWindow }),
+    policy: () => ({ reopenWindowMs: config.incidents.reopenWindow, channelsFor: notifyChannels }),
     onBatch: (size) => metrics.commitBatchSize.observe(size),
     onResult: (result) => result.events.forEach(onEvent),
   });
@@ -90,10 +116,14 @@ export function createApp(options: AppOptions): App {
     clock,
     maxBodyBytes: config.limits.maxBodyBytes,
     isReady: () => ready,
-    readModel: {
-      listIncidents: (f) => requireReadModel().listIncidents(f),
-      getIncident: (id) => requireReadModel().getIncident(id),
-      countOpenByPriority: () => requireReadModel().countOpenByPriority(),
+    readModel: delegateTo(requireReadModel),
+    notifications: {
+      listForIncident: (id) => requireOutbox().listForIncident(id),
+      requeue: async (id) => {
+        const done = await requireOutbox().requeue(id, clock.now().getTime());
+        if (done && timersOn) outboxTask.kick();
+        return done;
+      },
     },
   });
   let http: Server | null = null;
@@ -102,6 +132,10 @@ export function createApp(options: AppOptions): App {
   function requireStore(): IncidentStore {
     if (!store) throw new Error('store is not open');
     return store;
+  }
+  function requireOutbox(): OutboxStore {
+    if (!outbox) throw new Error('store is not open');
+    return outbox;
   }
   function requireReadModel(): IncidentReadModel {
     if (!readModel) throw new Error('store is not open');
@@ -150,20 +184,40 @@ export function createApp(options: AppOptions): App {
       const db = openDatabase(loaded.storePath);
       store = new SqliteIncidentStore(db);
       readModel = new SqliteReadModel(db);
-      worker = new ResolveWorker({ store, clock, logger, replayWindowMs: config.incidents.replayWindow, onEvent });
+      outbox = new SqliteOutboxStore(db);
+      worker = new ResolveWorker({ store, clock, logger, replayWindowMs: config.incidents.replayWindow, onEvent, channelsFor: notifyChannels });
+      outboxWorker = new OutboxWorker({
+        store: outbox,
+        channels,
+        clock,
+        logger,
+        metrics,
+        policy: {
+          maxAgeMs: config.notifications.outbox.maxAge,
+          leaseMs: config.notifications.outbox.lease,
+          backoff: { initialMs: config.notifications.outbox.initialBackoff, maxMs: config.notifications.outbox.maxBackoff },
+          locale: config.notifications.locale,
+          publicUrl: config.notifications.publicUrl ?? null,
+          batchPerChannel: 20,
+        },
+      });
       const loadedRules = reload();
       if (!loadedRules.ok) {
         await this.stop();
         throw new Error(`health models have errors:\n${loadedRules.problems.map((p) => `${p.file}:${p.line}:${p.col}: ${p.message}`).join('\n')}`);
       }
       ready = true;
-      if (options.timers ?? true) scheduleResolve();
+      if (timersOn) {
+        scheduleResolve();
+        outboxTask.start();
+      }
       logger.info('incident-bridge ready', { listen: this.url(), store: loaded.storePath, rules: loaded.rulesDir });
     },
     async stop() {
       ready = false;
       if (timer) clearTimeout(timer);
       timer = null;
+      await outboxTask.stop();
       if (http) {
         const h = http;
         await new Promise<void>((resolve) => {
@@ -175,6 +229,7 @@ export function createApp(options: AppOptions): App {
       store?.close();
       store = null;
       readModel = null;
+      outbox = null;
     },
     address() {
       const a = http?.address() as AddressInfo | null;
@@ -190,7 +245,18 @@ export function createApp(options: AppOptions): App {
       if (!worker) throw new Error('not started');
       return worker;
     },
+    outboxWorker() {
+      if (!outboxWorker) throw new Error('not started');
+      return outboxWorker;
+    },
   };
+}
+
+/** An object whose methods call the current target's: the store opens after the server is built. */
+function delegateTo<T extends object>(target: () => T): T {
+  return new Proxy({} as T, {
+    get: (_unused, prop) => (...args: unknown[]) => (target() as Record<PropertyKey, (...a: unknown[]) => unknown>)[prop]!(...args),
+  });
 }
 
 function splitListen(listen: string): [string, number] {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { FileProblemsError } from '../core/errors';
 import type { FileProblem } from '../core/errors';
+import { channelSecrets } from '../notify/channels';
 import { configSchema } from './schema';
 import type { Config } from './schema';
 import { expandEnvironment, parseYamlFile, problemAt, zodProblems } from './yaml-file';
@@ -56,6 +57,16 @@ export function parseConfig(file: string, text: string, overrides: ConfigOverrid
     if (seen.has(s.name)) more.push(problemAt(yaml, ['sources', i, 'name'], `sources[${i}].name: duplicate source name "${s.name}"`));
     seen.set(s.name, i);
   });
+  const channelNames = new Set<string>();
+  config.notifications.channels.forEach((c, i) => {
+    if (channelNames.has(c.name)) more.push(problemAt(yaml, ['notifications', 'channels', i, 'name'], `notifications.channels[${i}].name: duplicate channel name "${c.name}"`));
+    channelNames.add(c.name);
+  });
+  config.notifications.routes.forEach((r, i) => {
+    r.channels.forEach((c, j) => {
+      if (!channelNames.has(c)) more.push(problemAt(yaml, ['notifications', 'routes', i, 'channels', j], `notifications.routes[${i}].channels[${j}]: no channel named "${c}"`));
+    });
+  });
   if (!isLoopback(config.listen)) {
     config.sources.forEach((s, i) => {
       if (!s.auth && !s.allowUnauthenticated) {
@@ -89,5 +100,6 @@ function collectSecrets(config: Config): string[] {
     if (s.auth?.type === 'basic') secrets.push(s.auth.password);
     if (s.auth?.type === 'hmac') secrets.push(s.auth.secret);
   }
+  for (const c of config.notifications.channels) secrets.push(...channelSecrets(c));
   return secrets;
 }

@@ -3,6 +3,9 @@ import { parseDurationMs } from '../core/duration';
 import { CATEGORIES, IMPACTS, PRIORITIES } from '../core/vocabulary';
 import type { Criticality, Impact, Priority } from '../core/vocabulary';
 import { SOURCE_TYPES } from '../sources/source-types';
+import { NOTIFY_EVENTS } from '../notify/channel';
+import { channelConfigSchema } from '../notify/channels';
+import { LOCALES } from '../notify/locales/locale';
 
 /** A duration such as `10m` or `1h30m`, parsed into milliseconds. */
 export const durationMs = z.string().transform((text, ctx) => {
@@ -67,6 +70,18 @@ const DEFAULT_MATRIX: Record<Criticality, Record<Impact, Priority>> = {
 
 const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'not a valid label name');
 
+/** Which incident events go to which channels; routes are tried in order, the first match wins unless it says `continue`. */
+const notifyRoute = z
+  .object({
+    events: z.array(z.enum(NOTIFY_EVENTS)).optional(),
+    healthModels: z.array(z.string().min(1)).optional(),
+    priorities: z.array(priority).optional(),
+    categories: z.array(z.enum(CATEGORIES)).optional(),
+    channels: z.array(z.string().min(1)).min(1),
+    continue: z.boolean().default(false),
+  })
+  .strict();
+
 /** The daemon's configuration file; every knob has a default except the sources. */
 export const configSchema = z
   .object({
@@ -119,6 +134,26 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    notifications: z
+      .object({
+        locale: z.enum(LOCALES).default('en'),
+        /** The daemon's address as the support line reaches it, for links in messages. */
+        publicUrl: z.string().url().optional(),
+        channels: z.array(channelConfigSchema).default([]),
+        routes: z.array(notifyRoute).default([]),
+        outbox: z
+          .object({
+            maxAge: durationMs.default(86_400_000),
+            initialBackoff: durationMs.default(5_000),
+            maxBackoff: durationMs.default(600_000),
+            pollInterval: durationMs.default(1_000),
+            lease: durationMs.default(60_000),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
     rejections: z
       .object({
         maxCount: z.number().int().min(0).default(100),
@@ -135,5 +170,7 @@ export type Config = z.output<typeof configSchema>;
 export type SourceConfig = Config['sources'][number];
 export type PriorityMatrix = Config['priorities']['matrix'];
 export type FallbackConfig = Config['fallback'];
+export type NotificationsConfig = Config['notifications'];
+export type NotifyRoute = NotificationsConfig['routes'][number];
 /** A metric defined in the config rather than a rule file: the fallback and the monitoring gap. */
 export type BuiltinMetricConfig = Pick<FallbackConfig, 'healthModel' | 'metric' | 'impact' | 'category' | 'priority' | 'groupBy' | 'title' | 'summary'>;

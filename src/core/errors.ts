@@ -38,7 +38,7 @@ export class NotFoundError extends AppError {
   }
 }
 
-/** A problem at a place in a YAML file, printed as `FILE:LINE:COL: message`. */
+/** A problem at a place in a YAML file, printed as `FILE:LINE:COL: error|warning: message`. */
 export interface FileProblem {
   file: string;
   line: number;
@@ -47,9 +47,9 @@ export interface FileProblem {
   severity: 'error' | 'warning';
 }
 
-/** Formats a problem the way editors and CI annotate: `FILE:LINE:COL: message`. */
+/** Formats a problem the way editors and CI annotate (gcc style): `FILE:LINE:COL: error: message`. */
 export function formatProblem(p: FileProblem): string {
-  return `${p.file}:${p.line}:${p.col}: ${p.message}`;
+  return `${p.file}:${p.line}:${p.col}: ${p.severity}: ${p.message}`;
 }
 
 /** A config or rule file that cannot be used; `problems` locate each mistake. */

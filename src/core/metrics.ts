@@ -12,6 +12,14 @@ export interface Metrics {
   rulesLastReloadSuccessful: Gauge;
   rulesLastReloadTimestamp: Gauge;
   rulesMetrics: Gauge;
+  notificationsSent: Counter<'channel'>;
+  notificationsFailed: Counter<'channel' | 'reason'>;
+  notificationsRetried: Counter<'channel'>;
+  notificationsDead: Counter<'channel'>;
+  outboxDepth: Gauge<'channel'>;
+  outboxOldestAge: Gauge<'channel'>;
+  notificationLatency: Histogram<'channel'>;
+  notificationFirstAttempt: Histogram<'channel'>;
 }
 
 /**
@@ -20,11 +28,16 @@ export interface Metrics {
  */
 export function createMetrics(options: {
   countOpenIncidents?: () => Promise<Record<string, number>>;
+  outboxStats?: () => Promise<{ channel: string; depth: number; oldestCreatedAt: number }[]>;
+  now?: () => number;
   defaultMetrics?: boolean;
 } = {}): Metrics {
   const registry = new Registry();
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'incident_bridge_' });
   const countOpen = options.countOpenIncidents;
+  const outboxStats = options.outboxStats;
+  const now = options.now ?? Date.now;
+  const latencyBuckets = [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60, 300, 3600];
   return {
     registry,
     alertsReceived: new Counter({
@@ -82,6 +95,51 @@ export function createMetrics(options: {
     rulesMetrics: new Gauge({
       name: 'incident_bridge_rules_metrics',
       help: 'Business metrics (rules) in force, fallback excluded.',
+      registers: [registry],
+    }),
+    notificationsSent: new Counter({ name: 'incident_bridge_notifications_sent_total', help: 'Notifications delivered, by channel.', labelNames: ['channel'], registers: [registry] }),
+    notificationsFailed: new Counter({
+      name: 'incident_bridge_notifications_failed_total',
+      help: 'Failed delivery attempts, by channel and reason (status or error code).',
+      labelNames: ['channel', 'reason'],
+      registers: [registry],
+    }),
+    notificationsRetried: new Counter({ name: 'incident_bridge_notifications_retried_total', help: 'Deliveries scheduled for another attempt.', labelNames: ['channel'], registers: [registry] }),
+    notificationsDead: new Counter({ name: 'incident_bridge_notifications_dead_total', help: 'Notifications dead-lettered.', labelNames: ['channel'], registers: [registry] }),
+    outboxDepth: new Gauge({
+      name: 'incident_bridge_outbox_depth',
+      help: 'Notifications waiting to be delivered, by channel.',
+      labelNames: ['channel'],
+      registers: [registry],
+      async collect() {
+        if (!outboxStats) return;
+        this.reset();
+        for (const s of await outboxStats()) this.set({ channel: s.channel }, s.depth);
+      },
+    }),
+    outboxOldestAge: new Gauge({
+      name: 'incident_bridge_outbox_oldest_pending_age_seconds',
+      help: 'Age of the oldest notification waiting, by channel.',
+      labelNames: ['channel'],
+      registers: [registry],
+      async collect() {
+        if (!outboxStats) return;
+        this.reset();
+        for (const s of await outboxStats()) this.set({ channel: s.channel }, Math.max(0, (now() - s.oldestCreatedAt) / 1000));
+      },
+    }),
+    notificationLatency: new Histogram({
+      name: 'incident_bridge_notification_delivery_seconds',
+      help: 'Time from an incident change to its notification delivered.',
+      labelNames: ['channel'],
+      buckets: latencyBuckets,
+      registers: [registry],
+    }),
+    notificationFirstAttempt: new Histogram({
+      name: 'incident_bridge_notification_first_attempt_seconds',
+      help: 'Time from an incident change to the first delivery attempt of its notification.',
+      labelNames: ['channel'],
+      buckets: latencyBuckets,
       registers: [registry],
     }),
   };

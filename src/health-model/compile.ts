@@ -7,7 +7,7 @@ import { MatcherSyntaxError, parseMatchers } from './matcher';
 import type { Matcher } from './matcher';
 import type { HealthModelData } from './rule-schema';
 import type { CompiledMetric, HealthModel } from './rule-set';
-import { compileTemplate } from './template';
+import { compileTemplate, TEMPLATE_VARIABLES, unknownTemplateVariables } from './template';
 import type { MessageTemplate } from './template';
 
 /** Defaults the config gives every metric that does not say otherwise. */
@@ -51,7 +51,12 @@ export function compileHealthModel(
     const template = (key: 'title' | 'summary' | 'runbookUrl', fallback: string): MessageTemplate => {
       const source = m[key] ?? fallback;
       try {
-        return compileTemplate(source);
+        const compiled = compileTemplate(source);
+        for (const v of unknownTemplateVariables(source)) {
+          const text = `metrics[${i}].${key}: unknown variable "${v.name}" (use ${TEMPLATE_VARIABLES.join(', ')})`;
+          problems.push(scalarProblem(yaml, [...at, key], v.line === 1 ? v.col - 1 : 0, text));
+        }
+        return compiled;
       } catch (error) {
         // Liquid reports "..., line:L, col:C" inside the template: point into the YAML value when on line 1.
         const message = (error as Error).message;

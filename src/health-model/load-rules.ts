@@ -5,6 +5,8 @@ import { problemAt, parseYamlFile, zodProblems } from '../config/yaml-file';
 import type { Clock } from '../core/clock';
 import { compileBuiltinMetric, compileHealthModel } from './compile';
 import type { CompileDefaults } from './compile';
+import { lintRuleFiles } from './lint';
+import type { LintInput } from './lint';
 import { healthModelSchema } from './rule-schema';
 import type { CompiledMetric, HealthModel, RuleSet } from './rule-set';
 import type { BuiltinMetricConfig, Config } from '../config/schema';
@@ -31,7 +33,7 @@ export function ruleLoadOptions(config: Config, configFile: string, dir: string,
   };
 }
 
-/** The health model files of a directory, in matching order: by file name. */
+/** The health model files of a directory, in matching order: by file name; subdirectories (such as `tests/`) are not read. */
 export function listRuleFiles(dir: string): string[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.yaml') || f.endsWith('.yml'))
@@ -42,6 +44,7 @@ export function listRuleFiles(dir: string): string[] {
 /**
  * Reads, validates and compiles every health model in the directory. Returns the rule set only
  * when there is no error at all: one broken file means no new rule set, never a partial one.
+ * Lint warnings come with the problems and never block the rule set.
  */
 export function loadRuleSet(options: RuleLoadOptions): { ruleSet: RuleSet | null; problems: FileProblem[] } {
   let files: string[];
@@ -59,6 +62,7 @@ export function loadRuleFiles(files: readonly string[], options: Omit<RuleLoadOp
   const metrics: CompiledMetric[] = [];
   const models: HealthModel[] = [];
   const owners = new Map<string, string>();
+  const lintInputs: LintInput[] = [];
   for (const file of files) {
     let text: string;
     try {
@@ -90,7 +94,9 @@ export function loadRuleFiles(files: readonly string[], options: Omit<RuleLoadOp
     problems.push(...compiled.problems);
     metrics.push(...compiled.metrics);
     models.push(compiled.model);
+    if (compiled.problems.length === 0) lintInputs.push({ yaml: parsed.yaml, metrics: compiled.metrics });
   }
+  problems.push(...lintRuleFiles(lintInputs));
   if (problems.some((p) => p.severity === 'error')) return { ruleSet: null, problems };
   const ruleSet: RuleSet = Object.freeze({
     healthModels: Object.freeze(models),

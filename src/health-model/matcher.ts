@@ -1,3 +1,5 @@
+import { findCatastrophicBacktracking } from './regex-safety';
+
 /** Alertmanager's matcher operators. */
 export type MatchOp = '=' | '!=' | '=~' | '!~';
 
@@ -117,13 +119,18 @@ function buildMatcher(name: string, op: MatchOp, value: string, offset: number):
     source = source.slice(4);
     flags += 'i';
   }
+  let regex: RegExp;
   try {
-    return { name, op, value, text, regex: new RegExp(`^(?:${source})$`, flags) };
+    regex = new RegExp(`^(?:${source})$`, flags);
   } catch (error) {
     // V8 says "Invalid regular expression: /<source>/u: <reason>": keep the reason only.
     const reason = (error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
     throw new MatcherSyntaxError(`invalid regular expression: ${reason}`, offset);
   }
+  // Label values come from outside: a regex that backtracks exponentially would stall ingest.
+  const risk = findCatastrophicBacktracking(source);
+  if (risk) throw new MatcherSyntaxError(`regular expression can backtrack catastrophically: ${risk.reason} in "${risk.fragment}"`, offset);
+  return { name, op, value, text, regex };
 }
 
 /** True when the label set satisfies the matcher. */

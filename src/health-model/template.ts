@@ -36,3 +36,28 @@ export function compileTemplate(source: string): MessageTemplate {
     },
   };
 }
+
+/** The root variables a rule template may use: the fields of TemplateContext. */
+export const TEMPLATE_VARIABLES: readonly (keyof TemplateContext)[] = ['labels', 'annotations', 'status', 'source', 'fingerprint', 'healthModel', 'metric'];
+
+/** A variable a template reads that no alert provides, with its 1-based line and column in the template. */
+export interface UnknownVariable {
+  name: string;
+  line: number;
+  col: number;
+}
+
+/**
+ * Lists the global variables of a valid template that are not TEMPLATE_VARIABLES (a typo such as
+ * `label.instance` renders as empty text otherwise). Variables a template assigns or loops over
+ * itself are local and allowed. Throws like compileTemplate on a template that does not parse.
+ */
+export function unknownTemplateVariables(source: string): UnknownVariable[] {
+  const globals = liquid.analyzeSync(liquid.parse(source)).globals;
+  const out: UnknownVariable[] = [];
+  for (const [name, uses] of Object.entries(globals)) {
+    if ((TEMPLATE_VARIABLES as readonly string[]).includes(name)) continue;
+    for (const use of uses) out.push({ name, line: use.location.row, col: use.location.col });
+  }
+  return out.sort((a, b) => a.line - b.line || a.col - b.col);
+}

@@ -6,6 +6,8 @@ import { INCIDENT_STATUSES, PRIORITIES } from '../core/vocabulary';
 import { describeIssues } from '../sources/payload-fields';
 import type { IncidentReadModel } from '../store/store';
 import { incidentDetailJson, incidentJson } from './incident-view';
+import { notificationJson } from './notifications-route';
+import type { NotificationsAccess } from './notifications-route';
 
 const list = <T extends readonly [string, ...string[]]>(values: T) =>
   z
@@ -22,7 +24,7 @@ const listQuery = z.object({
 });
 
 /** `GET /api/v1/incidents` (newest first, filtered) and `GET /api/v1/incidents/:id`. */
-export function incidentsRoute(deps: { readModel: IncidentReadModel }): Router {
+export function incidentsRoute(deps: { readModel: IncidentReadModel; notifications: NotificationsAccess }): Router {
   const router = express.Router();
 
   router.get('/api/v1/incidents', async (req, res) => {
@@ -44,7 +46,8 @@ export function incidentsRoute(deps: { readModel: IncidentReadModel }): Router {
     if (!Number.isSafeInteger(id) || id < 1) throw new NotFoundError(`incident ${String(req.params.id).slice(0, 40)}`);
     const detail = await deps.readModel.getIncident(id);
     if (!detail) throw new NotFoundError(`incident ${id}`);
-    res.json(incidentDetailJson(detail));
+    const notifications = await deps.notifications.listForIncident(id);
+    res.json({ ...incidentDetailJson(detail), notifications: notifications.map(notificationJson) });
   });
 
   return router;

@@ -34,7 +34,8 @@ export interface WebhooksRouteDeps {
   isReady: () => boolean;
 }
 
-const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+/** A JSON media type, `application/json` or `application/<x>+json`, with parameters. */
+export const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
 /**
  * `POST /webhooks/:source`: authenticate, read at most maxBodyBytes, parse every alert, classify,
@@ -99,11 +100,13 @@ export function webhooksRoute(deps: WebhooksRouteDeps): Router {
   return router;
 }
 
-function unauthorized(reason: string): AppError {
+/** The 401 for a failed authentication, with the authenticator's reason as detail. */
+export function unauthorized(reason: string): AppError {
   return new AppError('unauthorized', 'authentication failed', 401, { reason });
 }
 
-function readBody(parser: express.RequestHandler, req: Request, res: Response): Promise<Buffer> {
+/** Reads the body through a size-limited raw parser; rejects with the parser's error (413 and the like). */
+export function readBody(parser: express.RequestHandler, req: Request, res: Response): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     parser(req, res, (error?: unknown) => {
       if (error) reject(error);

@@ -4,6 +4,7 @@ import type { AlertRecord, DeliveryReceipt, IncidentRecord, IngestTransaction, N
 import type { Priority } from '../core/vocabulary';
 import { decideAlert, decideResolve, decideTarget } from './lifecycle';
 import { describeIncident } from './describe-incident';
+import type { NotifyEvent } from '../notify/channel';
 
 /** An alert with what the rules in force made of it. */
 export interface ClassifiedAlert {
@@ -35,6 +36,22 @@ export interface IngestResult extends DeliveryReceipt {
 /** Engine settings that come from the config. */
 export interface IngestPolicy {
   reopenWindowMs: number;
+  /** The channels an incident event is notified on (the config's routes); none when absent. */
+  channelsFor?: NotifyChannels;
+}
+
+/** Routing of incident events to channel names. */
+export type NotifyChannels = (event: NotifyEvent, incident: Pick<IncidentRecord, 'healthModel' | 'priority' | 'category'>) => string[];
+
+/**
+ * Queues the event's notifications in the caller's transaction, so they commit with the change.
+ * The idempotency key names the incident, the event, its occurrence (reopens count) and the channel.
+ */
+export function queueNotifications(tx: IngestTransaction, incident: IncidentRecord, event: NotifyEvent, now: number, channelsFor: NotifyChannels | undefined): void {
+  if (!channelsFor) return;
+  for (const channel of channelsFor(event, incident)) {
+    tx.enqueueNotification({ incidentId: incident.id, event, channel, idempotencyKey: `${incident.id}:${event}:${incident.reopenCount}:${channel}`, now });
+  }
 }
 
 /**
@@ -86,7 +103,7 @@ function applyAlert(tx: IngestTransaction, source: string, item: ClassifiedAlert
     case 'repeat':
       return countDelivery(tx, previous as AlertRecord, alert, now, decision === 'repeat');
     case 'resolve':
-      return resolveAlert(tx, previous as AlertRecord, alert, now, events);
+      return resolveAlert(tx, previous as AlertRecord, alert, now, events, policy.channelsFor);
     case 'record':
       tx.insertAlert(alertRow(source, alert, null, now));
       return null;
@@ -109,7 +126,7 @@ function countDelivery(tx: IngestTransaction, previous: AlertRecord, alert: Norm
   return incident.id;
 }
 
-function resolveAlert(tx: IngestTransaction, previous: AlertRecord, alert: NormalizedAlert, now: number, events: IncidentEvent[]): number | null {
+function resolveAlert(tx: IngestTransaction, previous: AlertRecord, alert: NormalizedAlert, now: number, events: IncidentEvent[], channelsFor: NotifyChannels | undefined): number | null {
   const endsAt = alert.endsAt ?? now;
   tx.updateAlert(previous.id, {
     status: 'resolved',
@@ -121,12 +138,20 @@ function resolveAlert(tx: IngestTransaction, previous: AlertRecord, alert: Norma
   });
   if (previous.incidentId === null) return null;
   const incident = tx.incident(previous.incidentId);
-  endActivation(tx, incident, endsAt, now, { ...alertCause(previous.source, alert), deliveries: 1 }, events);
+  endActivation(tx, incident, endsAt, now, { ...alertCause(previous.source, alert), deliveries: 1 }, events, channelsFor);
   return incident.id;
 }
 
 /** One firing alert of `incident` has ended: count it down and resolve the incident when clear. */
-function endActivation(tx: IngestTransaction, incident: IncidentRecord, endsAt: number, now: number, cause: Record<string, unknown>, events: IncidentEvent[]): void {
+function endActivation(
+  tx: IngestTransaction,
+  incident: IncidentRecord,
+  endsAt: number,
+  now: number,
+  cause: Record<string, unknown>,
+  events: IncidentEvent[],
+  channelsFor: NotifyChannels | undefined,
+): void {
   const firingCount = Math.max(0, incident.firingCount - 1);
   const endedAt = Math.max(incident.endedAt ?? 0, endsAt);
   const deliveries = typeof cause.deliveries === 'number' ? cause.deliveries : 0;
@@ -136,7 +161,7 @@ function endActivation(tx: IngestTransaction, incident: IncidentRecord, endsAt: 
   if (incident.status === 'resolved') return;
   const next = decideResolve(firingCount, { enabled: incident.autoResolve, holdDownMs: incident.holdDownMs }, now);
   if (next.kind === 'resolve') {
-    resolveIncident(tx, incident.id, now, 'all alerts resolved');
+    resolveIncident(tx, incident.id, now, 'all alerts resolved', channelsFor);
     events.push({ kind: 'resolved', incidentId: incident.id, priority: incident.priority });
   } else if (next.kind === 'hold') {
     tx.updateIncident(incident.id, { resolveDueAt: next.dueAt });
@@ -144,10 +169,11 @@ function endActivation(tx: IngestTransaction, incident: IncidentRecord, endsAt: 
   }
 }
 
-/** Resolves an incident now; the caller has checked that it is not resolved yet. */
-export function resolveIncident(tx: IngestTransaction, incidentId: number, now: number, cause: string): void {
+/** Resolves an incident now and queues its notifications; the caller has checked that it is not resolved yet. */
+export function resolveIncident(tx: IngestTransaction, incidentId: number, now: number, cause: string, channelsFor?: NotifyChannels): void {
   tx.updateIncident(incidentId, { status: 'resolved', resolvedAt: now, resolveDueAt: null, updatedAt: now });
   tx.appendTimeline(incidentId, { at: now, event: 'resolved', detail: { cause } });
+  queueNotifications(tx, tx.incident(incidentId), 'resolved', now, channelsFor);
 }
 
 function activate(
@@ -179,7 +205,7 @@ function activate(
   // The alert's earlier activation, if it still fires elsewhere (rules changed its key), ends there.
   if (previous && previous.status === 'firing' && previous.incidentId !== null && previous.incidentId !== incidentId) {
     tx.updateAlert(previous.id, { status: 'resolved', endsAt: alert.startsAt });
-    endActivation(tx, tx.incident(previous.incidentId), alert.startsAt, now, { ...alertCause(source, alert), reason: 'superseded' }, events);
+    endActivation(tx, tx.incident(previous.incidentId), alert.startsAt, now, { ...alertCause(source, alert), reason: 'superseded' }, events, policy.channelsFor);
   }
 
   const incident = tx.incident(incidentId);
@@ -214,6 +240,7 @@ function activate(
     tx.appendTimeline(incidentId, { at: now, event: 'alert_attached', detail: alertCause(source, alert) });
     if (target.kind === 'attach') events.push({ kind: 'attached', incidentId, priority: incident.priority });
   }
+  if (target.kind !== 'attach') queueNotifications(tx, tx.incident(incidentId), target.kind === 'open' ? 'opened' : 'reopened', now, policy.channelsFor);
   return incidentId;
 }
 

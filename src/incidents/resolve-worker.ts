@@ -2,7 +2,7 @@ import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import type { IncidentStore } from '../store/store';
 import { resolveIncident } from './ingest';
-import type { IncidentEvent } from './ingest';
+import type { IncidentEvent, NotifyChannels } from './ingest';
 
 const BATCH = 500;
 
@@ -17,6 +17,7 @@ export class ResolveWorker {
       clock: Clock;
       logger: Logger;
       replayWindowMs: number;
+      channelsFor?: NotifyChannels;
       onEvent?: (event: IncidentEvent) => void;
     },
   ) {}
@@ -31,7 +32,7 @@ export class ResolveWorker {
           // Re-check inside the transaction: a re-fire may have cancelled the hold-down meanwhile.
           const incident = tx.incident(id);
           if (incident.status === 'resolved' || incident.firingCount > 0 || incident.resolveDueAt === null || incident.resolveDueAt > now) return null;
-          resolveIncident(tx, id, now, 'hold-down elapsed, all alerts resolved');
+          resolveIncident(tx, id, now, 'hold-down elapsed, all alerts resolved', this.deps.channelsFor);
           return { kind: 'resolved', incidentId: id, priority: incident.priority } satisfies IncidentEvent;
         }),
       );

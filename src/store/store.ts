@@ -83,6 +83,8 @@ export interface IngestTransaction {
   insertIncident(incident: NewIncident): number;
   updateIncident(id: number, patch: Partial<Omit<IncidentRecord, 'id' | 'key'>>): void;
   appendTimeline(incidentId: number, entry: TimelineEntry): void;
+  /** Queues one notification; a second row with the same idempotency key is ignored. */
+  enqueueNotification(row: { incidentId: number; event: string; channel: string; idempotencyKey: string; now: number }): void;
 }
 
 /** The outcome of one unit of work in a batch: its value, or the error that rolled back only it. */
@@ -123,4 +125,61 @@ export interface IncidentReadModel {
   listIncidents(filter: IncidentFilter): Promise<IncidentRecord[]>;
   getIncident(id: number): Promise<IncidentDetail | null>;
   countOpenByPriority(): Promise<Record<string, number>>;
+  /** The latest stored activation of an alert (source + fingerprint), for explain; changes nothing. */
+  latestAlert(source: string, fingerprint: string): Promise<AlertRecord | null>;
+  /** The key's open or acknowledged incident, for explain. */
+  activeIncident(key: string): Promise<IncidentRecord | null>;
+  /** The key's most recent resolved incident, for explain's reopen decision. */
+  lastResolvedIncident(key: string): Promise<IncidentRecord | null>;
+}
+
+/** A queued notification as the outbox keeps it. */
+export interface NotificationRecord {
+  id: number;
+  incidentId: number;
+  event: string;
+  channel: string;
+  idempotencyKey: string;
+  status: 'pending' | 'sent' | 'dead';
+  attempts: number;
+  nextAttemptAt: number;
+  lastError: string | null;
+  createdAt: number;
+  ageFrom: number;
+  firstAttemptAt: number | null;
+  sentAt: number | null;
+  deadAt: number | null;
+}
+
+/** What a channel needs to send one notification: the incident now, its first alerts, its ref. */
+export interface NotificationContext {
+  incident: IncidentRecord;
+  alerts: AlertRecord[];
+  alertTotal: number;
+  ref: Record<string, string | number | boolean | null> | null;
+}
+
+/** The outbox: claims due notifications under a lease and records each attempt's outcome. */
+export interface OutboxStore {
+  /** Channels that have a notification due now. */
+  dueChannels(nowMs: number): Promise<string[]>;
+  /**
+   * Leases up to `limit` due notifications of a channel until `leaseUntilMs`, oldest first, never
+   * one whose incident has an earlier notification still pending on that channel (order per incident).
+   */
+  claim(channel: string, nowMs: number, leaseUntilMs: number, limit: number): Promise<NotificationRecord[]>;
+  context(n: NotificationRecord, alertLimit: number): Promise<NotificationContext | null>;
+  /** Counts an attempt before it is made, so a crash mid-send still shows it. */
+  markAttempt(id: number, nowMs: number): Promise<void>;
+  markSent(id: number, nowMs: number, ref?: Record<string, unknown>): Promise<void>;
+  markRetry(id: number, nextAttemptAt: number, error: string, ref?: Record<string, unknown>): Promise<void>;
+  /** Dead-letters the notification and records it on the incident's timeline. */
+  markDead(id: number, nowMs: number, error: string, ref?: Record<string, unknown>): Promise<void>;
+  /** Holds every pending notification of a channel until `untilMs` (a rate limit), releasing leases. */
+  deferChannel(channel: string, untilMs: number, exceptId?: number): Promise<void>;
+  /** Puts a notification back in the queue to be sent now; false when there is no such row. */
+  requeue(id: number, nowMs: number): Promise<boolean>;
+  listForIncident(incidentId: number): Promise<NotificationRecord[]>;
+  /** Pending count and the oldest pending creation time, by channel. */
+  pendingStats(): Promise<{ channel: string; depth: number; oldestCreatedAt: number }[]>;
 }

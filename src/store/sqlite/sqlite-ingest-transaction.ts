@@ -32,6 +32,8 @@ export class SqliteIngestTransaction implements IngestTransaction {
         VALUES (@key, @status, @priority, @impact, @category, @healthModel, @metric, @title, @summary, @runbookUrl,
         @groupLabels, @alertCount, @firingCount, @deliveryCount, @startedAt, @openedAt, @updatedAt, @autoResolve, @holdDownMs)`),
       appendTimeline: p('INSERT INTO timeline (incident_id, at, event, detail) VALUES (?, ?, ?, ?)'),
+      enqueue: p(`INSERT OR IGNORE INTO notifications (incident_id, event, channel, idempotency_key, status, next_attempt_at, created_at, age_from)
+        VALUES (?, ?, ?, ?, 'pending', ?, ?, ?)`),
     };
   }
 
@@ -88,6 +90,10 @@ export class SqliteIngestTransaction implements IngestTransaction {
 
   appendTimeline(incidentId: number, entry: TimelineEntry): void {
     this.stmt.appendTimeline!.run(incidentId, entry.at, entry.event, JSON.stringify(entry.detail));
+  }
+
+  enqueueNotification(row: { incidentId: number; event: string; channel: string; idempotencyKey: string; now: number }): void {
+    this.stmt.enqueue!.run(row.incidentId, row.event, row.channel, row.idempotencyKey, row.now, row.now, row.now);
   }
 
   /** UPDATE of the given fields only; one prepared statement per distinct field set, cached. */

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { IncidentDetail, IncidentFilter, IncidentReadModel, IncidentRecord } from '../store';
+import type { AlertRecord, IncidentDetail, IncidentFilter, IncidentReadModel, IncidentRecord } from '../store';
 import { alertFromRow, incidentFromRow, parseObject } from './rows';
 
 type Row = Record<string, unknown>;
@@ -10,12 +10,19 @@ export class SqliteReadModel implements IncidentReadModel {
   private readonly alerts: Database.Statement;
   private readonly timeline: Database.Statement;
   private readonly openCounts: Database.Statement;
+  private readonly latest: Database.Statement;
+  private readonly active: Database.Statement;
+  private readonly lastResolved: Database.Statement;
 
   constructor(private readonly db: Database.Database) {
     this.byId = db.prepare('SELECT * FROM incidents WHERE id = ?');
     this.alerts = db.prepare('SELECT * FROM alerts WHERE incident_id = ? ORDER BY id');
     this.timeline = db.prepare('SELECT id, at, event, detail FROM timeline WHERE incident_id = ? ORDER BY id');
     this.openCounts = db.prepare("SELECT priority, COUNT(*) AS n FROM incidents WHERE status <> 'resolved' GROUP BY priority");
+    // The same queries as the ingest transaction's, so explain decides on what ingest would see.
+    this.latest = db.prepare('SELECT * FROM alerts WHERE source = ? AND fingerprint = ? ORDER BY id DESC LIMIT 1');
+    this.active = db.prepare("SELECT * FROM incidents WHERE incident_key = ? AND status <> 'resolved'");
+    this.lastResolved = db.prepare("SELECT * FROM incidents WHERE incident_key = ? AND status = 'resolved' ORDER BY id DESC LIMIT 1");
   }
 
   listIncidents(filter: IncidentFilter): Promise<IncidentRecord[]> {
@@ -61,5 +68,20 @@ export class SqliteReadModel implements IncidentReadModel {
     const out: Record<string, number> = {};
     for (const r of this.openCounts.all() as { priority: string; n: number }[]) out[r.priority] = r.n;
     return Promise.resolve(out);
+  }
+
+  latestAlert(source: string, fingerprint: string): Promise<AlertRecord | null> {
+    const row = this.latest.get(source, fingerprint) as Row | undefined;
+    return Promise.resolve(row ? alertFromRow(row) : null);
+  }
+
+  activeIncident(key: string): Promise<IncidentRecord | null> {
+    const row = this.active.get(key) as Row | undefined;
+    return Promise.resolve(row ? incidentFromRow(row) : null);
+  }
+
+  lastResolvedIncident(key: string): Promise<IncidentRecord | null> {
+    const row = this.lastResolved.get(key) as Row | undefined;
+    return Promise.resolve(row ? incidentFromRow(row) : null);
   }
 }

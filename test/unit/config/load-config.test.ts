@@ -55,14 +55,14 @@ describe('config', () => {
   });
 
   test.each([
-    ['an unset variable', 'sources:\n  - name: am\n    type: alertmanager\n    auth: {type: bearer, token: "${NOPE}"}\n', 'ib.yaml:4:33: environment variable NOPE is not set and has no default'],
-    ['an unknown source type', 'sources:\n  - name: am\n    type: nagios\n', 'ib.yaml:3:11: sources[0].type: Invalid option: expected one of "alertmanager"|"grafana"|"zabbix"'],
-    ['a misspelt key', 'sources: [{name: am, type: alertmanager}]\nincidents:\n  reopenWindows: 5m\n', 'ib.yaml:3:3: incidents: unknown key "reopenWindows"'],
-    ['a bad duration', 'sources: [{name: am, type: alertmanager}]\nincidents:\n  reopenWindow: soon\n', 'ib.yaml:3:17: incidents.reopenWindow: invalid duration "soon" (use e.g. 30s, 10m, 1h30m)'],
-    ['a bad listen address', 'listen: 9095\nsources: [{name: am, type: alertmanager}]\n', 'ib.yaml:1:9: listen: expected HOST:PORT, e.g. 127.0.0.1:9095'],
-    ['no sources', 'listen: 127.0.0.1:9095\n', 'ib.yaml:1:1: sources: required key is missing'],
-    ['two sources with one name', 'sources:\n  - {name: am, type: alertmanager}\n  - {name: am, type: alertmanager}\n', 'ib.yaml:3:12: sources[1].name: duplicate source name "am"'],
-    ['broken YAML', 'sources: [\n', 'ib.yaml:2:1: Flow sequence in block collection must be sufficiently indented and end with a ]'],
+    ['an unset variable', 'sources:\n  - name: am\n    type: alertmanager\n    auth: {type: bearer, token: "${NOPE}"}\n', 'ib.yaml:4:33: error: environment variable NOPE is not set and has no default'],
+    ['an unknown source type', 'sources:\n  - name: am\n    type: nagios\n', 'ib.yaml:3:11: error: sources[0].type: Invalid option: expected one of "alertmanager"|"grafana"|"zabbix"'],
+    ['a misspelt key', 'sources: [{name: am, type: alertmanager}]\nincidents:\n  reopenWindows: 5m\n', 'ib.yaml:3:3: error: incidents: unknown key "reopenWindows"'],
+    ['a bad duration', 'sources: [{name: am, type: alertmanager}]\nincidents:\n  reopenWindow: soon\n', 'ib.yaml:3:17: error: incidents.reopenWindow: invalid duration "soon" (use e.g. 30s, 10m, 1h30m)'],
+    ['a bad listen address', 'listen: 9095\nsources: [{name: am, type: alertmanager}]\n', 'ib.yaml:1:9: error: listen: expected HOST:PORT, e.g. 127.0.0.1:9095'],
+    ['no sources', 'listen: 127.0.0.1:9095\n', 'ib.yaml:1:1: error: sources: required key is missing'],
+    ['two sources with one name', 'sources:\n  - {name: am, type: alertmanager}\n  - {name: am, type: alertmanager}\n', 'ib.yaml:3:12: error: sources[1].name: duplicate source name "am"'],
+    ['broken YAML', 'sources: [\n', 'ib.yaml:2:1: error: Flow sequence in block collection must be sufficiently indented and end with a ]'],
   ])('%s is reported at its line', (_what, text, expected) => {
     expect(problems(text)).toEqual([expected]);
   });
@@ -71,7 +71,7 @@ describe('config', () => {
 describe('listening beyond loopback', () => {
   test('refuses a source without auth unless it says allowUnauthenticated', () => {
     expect(problems('listen: 0.0.0.0:9095\nsources:\n  - {name: am, type: alertmanager}\n')).toEqual([
-      'ib.yaml:3:5: sources[0]: source "am" has no auth while listening on 0.0.0.0:9095; configure auth or set allowUnauthenticated: true',
+      'ib.yaml:3:5: error: sources[0]: source "am" has no auth while listening on 0.0.0.0:9095; configure auth or set allowUnauthenticated: true',
     ]);
     expect(parseConfig('ib.yaml', 'listen: 0.0.0.0:9095\nsources:\n  - {name: am, type: alertmanager, allowUnauthenticated: true}\n', {}, {}).config.listen).toBe('0.0.0.0:9095');
     expect(parseConfig('ib.yaml', 'listen: 0.0.0.0:9095\nsources:\n  - {name: am, type: alertmanager, auth: {type: bearer, token: t}}\n', {}, {}).secrets).toEqual(['t']);

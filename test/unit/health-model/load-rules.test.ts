@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { formatProblem } from '../../../src/core/errors';
 import { REPO_DIR } from '../../helpers/fixtures';
+import { listRuleFiles } from '../../../src/health-model/load-rules';
 import { exampleRuleSet, loadFiles } from '../../helpers/rules';
 
 const BAD_DIR = 'test/fixtures/rules/bad';
@@ -28,7 +29,9 @@ describe('loading health models', () => {
   test.each(badFiles)('%s gives exactly the FILE:LINE:COL messages it is paired with', (file) => {
     const expected = readFileSync(path.join(REPO_DIR, BAD_DIR, file.replace(/\.yaml$/, '.expected')), 'utf8').trimEnd().split('\n');
     const { ruleSet, problems } = loadFiles([path.join(BAD_DIR, file)]);
-    expect(ruleSet).toBeNull();
+    // Warnings alone never block the rules; one error does.
+    const hasError = expected.some((line) => / error: /.test(line));
+    expect(ruleSet === null).toBe(hasError);
     expect(problems.map(formatProblem)).toEqual(expected);
   });
 
@@ -38,10 +41,24 @@ describe('loading health models', () => {
     expect(problems).toHaveLength(1);
   });
 
+  test('the lint warns across files: a health model that claims the alerts of an earlier one, a reused metric name', () => {
+    const dir = 'test/fixtures/rules/lint';
+    const { ruleSet, problems } = loadFiles([path.join(dir, 'a-first.yaml'), path.join(dir, 'b-second.yaml')]);
+    expect(ruleSet).not.toBeNull();
+    expect(problems.map(formatProblem)).toEqual([
+      `${dir}/b-second.yaml:5:11: warning: metrics[0]: metric "probes" is unreachable: health model "first" claims the same alerts first with metric "probes" (${dir}/a-first.yaml:5)`,
+      `${dir}/b-second.yaml:5:11: warning: metrics[0].name: metric name "probes" is also used in health model "first" (${dir}/a-first.yaml:5)`,
+    ]);
+  });
+
+  test('the example health models have no warning', () => {
+    expect(loadFiles(listRuleFiles(path.join(REPO_DIR, 'rules'))).problems).toEqual([]);
+  });
+
   test('two files defining the same health model is an error on the second', () => {
     const shop = path.join(REPO_DIR, 'rules/online-shop.yaml');
     const { ruleSet, problems } = loadFiles([shop, shop]);
     expect(ruleSet).toBeNull();
-    expect(problems.map(formatProblem)).toEqual([`${shop}:3:7: name: health model "online-shop" is also defined in ${shop}`]);
+    expect(problems.map(formatProblem)).toEqual([`${shop}:4:7: error: name: health model "online-shop" is also defined in ${shop}`]);
   });
 });

@@ -1,0 +1,34 @@
+import type { Category, Impact, IncidentStatus, Priority } from '../../core/vocabulary';
+import type { NotifyEvent } from '../channel';
+
+/** Every text a notification uses, in one language. */
+export interface Locale {
+  events: Record<NotifyEvent, string>;
+  fields: {
+    priority: string;
+    impact: string;
+    category: string;
+    healthModel: string;
+    metric: string;
+    status: string;
+    line: string;
+    alerts: string;
+    firing: string;
+    opened: string;
+    resolved: string;
+    slaDue: string;
+    runbook: string;
+    link: string;
+    affected: string;
+    more: (n: number) => string;
+  };
+  priorities: Record<Priority, string>;
+  impacts: Record<Impact, string>;
+  categories: Record<Category, string>;
+  statuses: Record<IncidentStatus, string>;
+  alertStatuses: Record<'firing' | 'resolved', string>;
+}
+
+/** The languages notifications come in. */
+export const LOCALES = ['en', 'ru'] as const;
+export type LocaleName = (typeof LOCALES)[number];

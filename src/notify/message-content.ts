@@ -1,0 +1,109 @@
+import type { AlertRecord, IncidentRecord } from '../store/store';
+import type { NotifyEvent } from './channel';
+import { en } from './locales/en';
+import type { Locale, LocaleName } from './locales/locale';
+import { ru } from './locales/ru';
+
+const LOCALE_TEXTS: Record<LocaleName, Locale> = { en, ru };
+const SHOWN_ALERTS = 5;
+
+/** A notification's text, localized but not yet formatted for a channel. */
+export interface MessageContent {
+  locale: LocaleName;
+  /** "Incident opened: <title>" in the chosen language. */
+  headline: string;
+  eventLabel: string;
+  title: string;
+  summary: string;
+  fields: { label: string; value: string }[];
+  affectedLabel: string;
+  /** One line per shown alert, and a last "and N more" line when there are more. */
+  alertLines: string[];
+  runbookLabel: string;
+  runbookUrl: string | null;
+  linkLabel: string;
+  /** The incident in the API, when the config names the daemon's public URL. */
+  link: string | null;
+}
+
+/** Builds the text of one incident event in the configured language. Pure. */
+export function buildMessageContent(input: {
+  event: NotifyEvent;
+  incident: IncidentRecord;
+  alerts: AlertRecord[];
+  alertTotal: number;
+  locale: LocaleName;
+  publicUrl: string | null;
+  slaDueAt?: number | null;
+}): MessageContent {
+  const t = LOCALE_TEXTS[input.locale];
+  const i = input.incident;
+  const fields = [
+    { label: t.fields.priority, value: t.priorities[i.priority] },
+    { label: t.fields.impact, value: t.impacts[i.impact] },
+    { label: t.fields.category, value: t.categories[i.category] },
+    { label: t.fields.healthModel, value: i.healthModel },
+    { label: t.fields.metric, value: i.metric },
+    { label: t.fields.status, value: t.statuses[i.status] },
+    { label: t.fields.line, value: i.line },
+    { label: t.fields.alerts, value: `${i.alertCount} (${t.fields.firing}: ${i.firingCount})` },
+    { label: t.fields.opened, value: formatTime(i.openedAt) },
+  ];
+  if (i.resolvedAt !== null) fields.push({ label: t.fields.resolved, value: formatTime(i.resolvedAt) });
+  if (input.slaDueAt) fields.push({ label: t.fields.slaDue, value: formatTime(input.slaDueAt) });
+  const alertLines = input.alerts.slice(0, SHOWN_ALERTS).map((a) => describeAlert(a, t));
+  const hidden = input.alertTotal - alertLines.length;
+  if (hidden > 0) alertLines.push(t.fields.more(hidden));
+  return {
+    locale: input.locale,
+    headline: `${t.events[input.event]}: ${i.title}`,
+    eventLabel: t.events[input.event],
+    title: i.title,
+    summary: i.summary,
+    fields,
+    affectedLabel: `${t.fields.affected} (${input.alertTotal})`,
+    alertLines,
+    runbookLabel: t.fields.runbook,
+    runbookUrl: i.runbookUrl,
+    linkLabel: t.fields.link,
+    link: input.publicUrl ? `${input.publicUrl.replace(/\/+$/, '')}/api/v1/incidents/${i.id}` : null,
+  };
+}
+
+function describeAlert(a: AlertRecord, t: Locale): string {
+  const name = a.labels.alertname ?? a.fingerprint;
+  const where = a.labels.instance ?? a.labels.host ?? a.labels.pod ?? '';
+  return `${name}${where ? ` ${where}` : ''} (${t.alertStatuses[a.status]})`;
+}
+
+function formatTime(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** The content as plain text, for email bodies, webhooks and fallbacks. */
+export function renderPlainText(c: MessageContent): string {
+  const lines = [`${c.eventLabel}: ${c.title}`];
+  if (c.summary) lines.push('', c.summary);
+  lines.push('', ...c.fields.map((f) => `${f.label}: ${f.value}`));
+  if (c.alertLines.length > 0) lines.push('', `${c.affectedLabel}:`, ...c.alertLines.map((l) => `- ${l}`));
+  if (c.runbookUrl) lines.push('', `${c.runbookLabel}: ${c.runbookUrl}`);
+  if (c.link) lines.push(`${c.linkLabel}: ${c.link}`);
+  return lines.join('\n');
+}
+
+/** Escapes text for HTML (and Telegram's HTML parse mode, which knows only &lt; &gt; &amp; &quot;). */
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** The content as simple HTML (b, i, a, line breaks): Telegram's subset and email alike. */
+export function renderHtml(c: MessageContent, lineBreak = '\n'): string {
+  const e = escapeHtml;
+  const parts = [`<b>${e(c.eventLabel)}: ${e(c.title)}</b>`];
+  if (c.summary) parts.push('', e(c.summary));
+  parts.push('', ...c.fields.map((f) => `<b>${e(f.label)}:</b> ${e(f.value)}`));
+  if (c.alertLines.length > 0) parts.push('', `<b>${e(c.affectedLabel)}:</b>`, ...c.alertLines.map((l) => `• ${e(l)}`));
+  if (c.runbookUrl) parts.push('', `<a href="${e(c.runbookUrl)}">${e(c.runbookLabel)}</a>`);
+  if (c.link) parts.push(`<a href="${e(c.link)}">${e(c.linkLabel)} #${e(c.link.split('/').pop() ?? '')}</a>`);
+  return parts.join(lineBreak);
+}

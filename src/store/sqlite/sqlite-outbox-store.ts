@@ -1,0 +1,139 @@
+import type Database from 'better-sqlite3';
+import type { NotificationContext, NotificationRecord, OutboxStore } from '../store';
+import { alertFromRow, incidentFromRow } from './rows';
+
+type Row = Record<string, unknown>;
+
+function fromRow(r: Row): NotificationRecord {
+  return {
+    id: r.id as number,
+    incidentId: r.incident_id as number,
+    event: r.event as string,
+    channel: r.channel as string,
+    idempotencyKey: r.idempotency_key as string,
+    status: r.status as NotificationRecord['status'],
+    attempts: r.attempts as number,
+    nextAttemptAt: r.next_attempt_at as number,
+    lastError: r.last_error as string | null,
+    createdAt: r.created_at as number,
+    ageFrom: r.age_from as number,
+    firstAttemptAt: r.first_attempt_at as number | null,
+    sentAt: r.sent_at as number | null,
+    deadAt: r.dead_at as number | null,
+  };
+}
+
+/** The outbox on SQLite; every state change is its own durable transaction. */
+export class SqliteOutboxStore implements OutboxStore {
+  private readonly s: Record<string, Database.Statement>;
+
+  constructor(private readonly db: Database.Database) {
+    const p = (sql: string): Database.Statement => db.prepare(sql);
+    const due = "status = 'pending' AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until < @now)";
+    this.s = {
+      dueChannels: p(`SELECT DISTINCT channel FROM notifications WHERE ${due}`),
+      claimable: p(`SELECT * FROM notifications n WHERE channel = @channel AND ${due}
+        AND NOT EXISTS (SELECT 1 FROM notifications e WHERE e.incident_id = n.incident_id AND e.channel = n.channel
+          AND e.status = 'pending' AND e.id < n.id)
+        ORDER BY id LIMIT @limit`),
+      lease: p('UPDATE notifications SET lease_until = ? WHERE id = ?'),
+      incident: p('SELECT * FROM incidents WHERE id = ?'),
+      alerts: p('SELECT * FROM alerts WHERE incident_id = ? ORDER BY id LIMIT ?'),
+      alertTotal: p('SELECT COUNT(*) AS n FROM alerts WHERE incident_id = ?'),
+      ref: p('SELECT ref FROM channel_refs WHERE incident_id = ? AND channel = ?'),
+      saveRef: p(`INSERT INTO channel_refs (incident_id, channel, ref, updated_at) VALUES (?, ?, ?, ?)
+        ON CONFLICT (incident_id, channel) DO UPDATE SET ref = excluded.ref, updated_at = excluded.updated_at`),
+      byId: p('SELECT * FROM notifications WHERE id = ?'),
+      attempt: p('UPDATE notifications SET attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, @now) WHERE id = @id'),
+      sent: p("UPDATE notifications SET status = 'sent', sent_at = ?, lease_until = NULL, last_error = NULL WHERE id = ?"),
+      retry: p('UPDATE notifications SET next_attempt_at = ?, last_error = ?, lease_until = NULL WHERE id = ?'),
+      dead: p("UPDATE notifications SET status = 'dead', dead_at = ?, last_error = ?, lease_until = NULL WHERE id = ?"),
+      timeline: p('INSERT INTO timeline (incident_id, at, event, detail) VALUES (?, ?, ?, ?)'),
+      defer: p(`UPDATE notifications SET next_attempt_at = MAX(next_attempt_at, @until), lease_until = NULL
+        WHERE channel = @channel AND status = 'pending' AND id <> @except`),
+      requeue: p("UPDATE notifications SET status = 'pending', next_attempt_at = ?, age_from = ?, lease_until = NULL, dead_at = NULL WHERE id = ?"),
+      forIncident: p('SELECT * FROM notifications WHERE incident_id = ? ORDER BY id'),
+      stats: p("SELECT channel, COUNT(*) AS depth, MIN(created_at) AS oldest FROM notifications WHERE status = 'pending' GROUP BY channel"),
+    };
+  }
+
+  dueChannels(nowMs: number): Promise<string[]> {
+    return Promise.resolve((this.s.dueChannels!.all({ now: nowMs }) as { channel: string }[]).map((r) => r.channel));
+  }
+
+  claim(channel: string, nowMs: number, leaseUntilMs: number, limit: number): Promise<NotificationRecord[]> {
+    const rows = this.db.transaction(() => {
+      const found = (this.s.claimable!.all({ channel, now: nowMs, limit }) as Row[]).map(fromRow);
+      for (const n of found) this.s.lease!.run(leaseUntilMs, n.id);
+      return found;
+    })();
+    return Promise.resolve(rows);
+  }
+
+  context(n: NotificationRecord, alertLimit: number): Promise<NotificationContext | null> {
+    const incident = this.s.incident!.get(n.incidentId) as Row | undefined;
+    if (!incident) return Promise.resolve(null);
+    const ref = this.s.ref!.get(n.incidentId, n.channel) as { ref: string } | undefined;
+    return Promise.resolve({
+      incident: incidentFromRow(incident),
+      alerts: (this.s.alerts!.all(n.incidentId, alertLimit) as Row[]).map(alertFromRow),
+      alertTotal: (this.s.alertTotal!.get(n.incidentId) as { n: number }).n,
+      ref: ref ? (JSON.parse(ref.ref) as NotificationContext['ref']) : null,
+    });
+  }
+
+  markAttempt(id: number, nowMs: number): Promise<void> {
+    this.s.attempt!.run({ id, now: nowMs });
+    return Promise.resolve();
+  }
+
+  markSent(id: number, nowMs: number, ref?: Record<string, unknown>): Promise<void> {
+    this.db.transaction(() => {
+      this.s.sent!.run(nowMs, id);
+      this.saveRef(id, nowMs, ref);
+    })();
+    return Promise.resolve();
+  }
+
+  markRetry(id: number, nextAttemptAt: number, error: string, ref?: Record<string, unknown>): Promise<void> {
+    this.db.transaction(() => {
+      this.s.retry!.run(nextAttemptAt, error, id);
+      this.saveRef(id, nextAttemptAt, ref);
+    })();
+    return Promise.resolve();
+  }
+
+  markDead(id: number, nowMs: number, error: string, ref?: Record<string, unknown>): Promise<void> {
+    this.db.transaction(() => {
+      this.s.dead!.run(nowMs, error, id);
+      this.saveRef(id, nowMs, ref);
+      const n = fromRow(this.s.byId!.get(id) as Row);
+      this.s.timeline!.run(n.incidentId, nowMs, 'notification_dead', JSON.stringify({ channel: n.channel, event: n.event, attempts: n.attempts, reason: error }));
+    })();
+    return Promise.resolve();
+  }
+
+  deferChannel(channel: string, untilMs: number, exceptId = -1): Promise<void> {
+    this.s.defer!.run({ channel, until: untilMs, except: exceptId });
+    return Promise.resolve();
+  }
+
+  requeue(id: number, nowMs: number): Promise<boolean> {
+    return Promise.resolve(this.s.requeue!.run(nowMs, nowMs, id).changes > 0);
+  }
+
+  listForIncident(incidentId: number): Promise<NotificationRecord[]> {
+    return Promise.resolve((this.s.forIncident!.all(incidentId) as Row[]).map(fromRow));
+  }
+
+  pendingStats(): Promise<{ channel: string; depth: number; oldestCreatedAt: number }[]> {
+    const rows = this.s.stats!.all() as { channel: string; depth: number; oldest: number }[];
+    return Promise.resolve(rows.map((r) => ({ channel: r.channel, depth: r.depth, oldestCreatedAt: r.oldest })));
+  }
+
+  private saveRef(id: number, nowMs: number, ref?: Record<string, unknown>): void {
+    if (!ref) return;
+    const n = fromRow(this.s.byId!.get(id) as Row);
+    this.s.saveRef!.run(n.incidentId, n.channel, JSON.stringify(ref), nowMs);
+  }
+}
