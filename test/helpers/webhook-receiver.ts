@@ -35,7 +35,7 @@ export class WebhookReceiver {
       req.setEncoding('utf8');
       req.on('data', (c: string) => (raw += c));
       req.on('end', () => {
-        let body: Record<string, unknown> = {};
+        let body: Record<string, unknown>;
         try {
           body = JSON.parse(raw) as Record<string, unknown>;
         } catch {
