@@ -209,8 +209,10 @@ function activate(
   }
 
   const incident = tx.incident(incidentId);
-  // The row to update: the alert's latest one when it is here or unattached, else any older row here.
-  const row = previous && (previous.incidentId === incidentId || previous.incidentId === null) ? previous : tx.alertInIncident(incidentId, source, alert.fingerprint);
+  // The row to update: the alert's row on this incident if it has one (at most one may exist),
+  // else its latest row when that is attached to no incident (a resolve that came first).
+  const here = previous?.incidentId === incidentId ? previous : tx.alertInIncident(incidentId, source, alert.fingerprint);
+  const row = here ?? (previous !== null && previous.incidentId === null ? previous : null);
   const wasFiringHere = row !== null && row.incidentId === incidentId && row.status === 'firing';
   const isNewHere = row === null || row.incidentId !== incidentId;
   if (row) {

@@ -17,7 +17,8 @@ export class SqliteIngestTransaction implements IngestTransaction {
     this.stmt = {
       findReceipt: p('SELECT receipt FROM webhook_receipts WHERE digest = ?'),
       saveReceipt: p('INSERT INTO webhook_receipts (digest, source, received_at, receipt) VALUES (?, ?, ?, ?)'),
-      latestAlert: p('SELECT * FROM alerts WHERE source = ? AND fingerprint = ? ORDER BY id DESC LIMIT 1'),
+      // The alert's state is its latest activation: the row with the greatest startsAt.
+      latestAlert: p('SELECT * FROM alerts WHERE source = ? AND fingerprint = ? ORDER BY starts_at DESC, id DESC LIMIT 1'),
       alertInIncident: p('SELECT * FROM alerts WHERE incident_id = ? AND source = ? AND fingerprint = ?'),
       insertAlert: p(`INSERT INTO alerts (source, fingerprint, incident_id, status, starts_at, ends_at, labels, annotations,
         generator_url, delivery_count, first_received_at, last_received_at)

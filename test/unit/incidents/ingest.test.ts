@@ -153,3 +153,28 @@ describe('incident engine', () => {
     expect(copy).toThrow(/UNIQUE constraint failed/);
   });
 });
+
+describe('an early resolve for an alert that already has an incident', () => {
+  test('a later firing reuses the alert row of that incident instead of breaking the store', async () => {
+    const engine = createEngine();
+    try {
+      const alert = (startsAt: string, status: 'firing' | 'resolved' = 'firing', endsAt?: string) =>
+        amBody([{ labels: { alertname: 'HostHighCpuLoad', instance: 'db-9:9100' }, startsAt, status, ...(endsAt ? { endsAt } : {}) }]);
+      await engine.push(alert('2025-03-18T09:00:00Z'));
+      await engine.push(alert('2025-03-18T09:00:00Z', 'resolved', '2025-03-18T09:01:00Z'));
+      // The next activation's resolve overtakes its firing; then a third activation fires.
+      await engine.push(alert('2025-03-18T09:02:00Z', 'resolved', '2025-03-18T09:03:00Z'));
+      expect((await engine.push(alert('2025-03-18T09:02:00Z'))).events).toEqual([]);
+      const refire = await engine.push(alert('2025-03-18T09:04:00Z'));
+      expect(refire.events.map((e) => e.kind)).toEqual(['reopened']);
+      const [incident] = await engine.incidents();
+      expect(incident).toMatchObject({ status: 'open', alertCount: 1, firingCount: 1, reopenCount: 1 });
+      // And the alert keeps working afterwards.
+      const resolved = await engine.push(alert('2025-03-18T09:04:00Z', 'resolved', '2025-03-18T09:05:00Z'));
+      expect(resolved.events.map((e) => e.kind)).toEqual(['resolved']);
+      expect(await engine.incidents()).toHaveLength(1);
+    } finally {
+      engine.close();
+    }
+  });
+});

@@ -1,0 +1,291 @@
+'use strict';
+
+/*
+ * incident-bridge benchmark (`npm run bench`).
+ *
+ * Starts the built daemon (dist/main.js) as a child process with a fresh SQLite file on disk for
+ * every scenario, drives Alertmanager webhooks at it with autocannon from this process, and
+ * optionally pushes the same alerts to a real Alertmanager for comparison. Prints a table and
+ * writes bench/results/latest.json.
+ *
+ * Scenarios:
+ *   1. webhooks of 1 alert at concurrency 16 and 64 (throughput, latency);
+ *   2. webhooks of 100 alerts at concurrency 16 and 64;
+ *   3. a fixed rate of 200 webhooks/s of 1 alert (latency; p99 target 20 ms).
+ *
+ * Environment (all optional):
+ *   BENCH_DURATION_S        measured seconds per scenario (default 10)
+ *   BENCH_WARMUP_S          unmeasured warm-up seconds before each (default 2; 0 for none)
+ *   BENCH_CONCURRENCY       concurrency levels of scenarios 1 and 2 (default "16,64")
+ *   BENCH_BATCH             alerts per webhook of scenario 2 (default 100)
+ *   BENCH_RATE              webhooks/s of scenario 3 (default 200)
+ *   BENCH_RATE_STREAMS      autocannon instances sharing that rate, one connection each, started
+ *                           evenly over a second (default: as many as the rate, so requests
+ *                           leave evenly spaced); 1 = a single instance with overallRate over
+ *                           BENCH_RATE_CONNECTIONS connections, which sends in bursts
+ *   BENCH_RATE_CONNECTIONS  connections of scenario 3 when BENCH_RATE_STREAMS=1 (default 16)
+ *   BENCH_P99_TARGET_MS     p99 target of scenario 3 (default 20)
+ *   BENCH_SCENARIOS         which scenarios to run, e.g. "1,3" (default "1,2,3")
+ *   BENCH_ALERTMANAGER      0 to skip the Alertmanager comparison (default 1)
+ *   BENCH_ALERTMANAGER_BIN  Alertmanager binary (default /usr/bin/prometheus-alertmanager)
+ *   BENCH_SEED              traffic seed (default 42)
+ *   BENCH_REORDER           1 lets concurrent webhooks carry successive states of one alert, so
+ *                           they may be committed out of order (default: in order per alert)
+ *   BENCH_TMPDIR            where the per-run temp dir goes (default the OS temp dir)
+ *   BENCH_KEEP_TMP          1 to keep the stores and configs after the run
+ *   BENCH_STRICT            1 to exit non-zero when the p99 target is missed too
+ *   INCIDENT_BRIDGE_LOG_LEVEL  daemon log level (default warn)
+ *
+ * Exit status: 0 when every request got a 2xx; 1 on any non-2xx, transport error, or failure.
+ */
+
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { createTraffic, webhookBody, apiBody } = require('./alerts');
+const { runLoad } = require('./load');
+const processes = require('./processes');
+const { scrapeMetrics, metricsDelta, cpuSnapshot, cpuDelta, storeStats } = require('./observe');
+const report = require('./report');
+
+function envNumber(name, fallback) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got "${raw}"`);
+  return n;
+}
+
+function envList(name, fallback) {
+  const raw = process.env[name];
+  if (!raw) return fallback;
+  return raw.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+function settings() {
+  return {
+    durationS: envNumber('BENCH_DURATION_S', 10),
+    warmupS: envNumber('BENCH_WARMUP_S', 2),
+    concurrency: envList('BENCH_CONCURRENCY', ['16', '64']).map(Number),
+    batch: envNumber('BENCH_BATCH', 100),
+    rate: envNumber('BENCH_RATE', 200),
+    rateConnections: envNumber('BENCH_RATE_CONNECTIONS', 16),
+    rateStreams: process.env.BENCH_RATE_STREAMS ? envNumber('BENCH_RATE_STREAMS', 1) : null,
+    p99TargetMs: envNumber('BENCH_P99_TARGET_MS', 20),
+    scenarios: envList('BENCH_SCENARIOS', ['1', '2', '3']),
+    alertmanager: process.env.BENCH_ALERTMANAGER !== '0',
+    seed: envNumber('BENCH_SEED', 42),
+    reorder: process.env.BENCH_REORDER === '1',
+    keepTmp: process.env.BENCH_KEEP_TMP === '1',
+    strict: process.env.BENCH_STRICT === '1',
+    tmpBase: process.env.BENCH_TMPDIR || os.tmpdir(),
+  };
+}
+
+function scenarioList(s) {
+  const list = [];
+  if (s.scenarios.includes('1')) {
+    for (const c of s.concurrency) list.push({ id: `1-c${c}`, group: 1, title: '1 alert/webhook', batch: 1, connections: c, rate: null });
+  }
+  if (s.scenarios.includes('2')) {
+    for (const c of s.concurrency) list.push({ id: `2-c${c}`, group: 2, title: `${s.batch} alerts/webhook`, batch: s.batch, connections: c, rate: null });
+  }
+  if (s.scenarios.includes('3')) {
+    const streams = s.rateStreams === null ? s.rate : s.rateStreams;
+    list.push({ id: `3-r${s.rate}`, group: 3, title: `fixed ${s.rate} webhooks/s`, batch: 1, connections: s.rateConnections, rate: s.rate, streams, p99TargetMs: s.p99TargetMs });
+  }
+  if (list.length === 0) throw new Error('BENCH_SCENARIOS selects no scenario (use e.g. "1,2,3")');
+  return list;
+}
+
+/** Daemon answers {"accepted": N, ...}; anything else in a 2xx counts 0 and shows as a gap. */
+function daemonAccepted(_status, body) {
+  const m = /"accepted"\s*:\s*(\d+)/.exec(body);
+  return m ? Number(m[1]) : 0;
+}
+
+/** Warm-up (discarded, but its errors count) then the measured phase, on one target. */
+async function drive(target, scenario, s, traffic, body, accepted, beforeMeasured = async () => undefined) {
+  const seen = new Set();
+  const common = { url: target, connections: scenario.connections, rate: scenario.rate, streams: scenario.streams, batch: scenario.batch, traffic, body, accepted, seen };
+  let warmup = null;
+  if (s.warmupS > 0) warmup = await runLoad({ ...common, durationS: s.warmupS });
+  const before = await beforeMeasured();
+  const measured = await runLoad({ ...common, durationS: s.durationS });
+  return { warmup, before, measured };
+}
+
+async function runDaemonScenario(scenario, s, dir) {
+  const daemon = await processes.startDaemon(dir);
+  try {
+    const traffic = createTraffic({ seed: s.seed, reorder: s.reorder });
+    const pid = daemon.handle.child.pid;
+    const { warmup, before, measured } = await drive(`${daemon.url}/webhooks/alertmanager`, scenario, s, traffic, webhookBody, daemonAccepted, async () => ({
+      metrics: await scrapeMetrics(daemon.url),
+      cpu: cpuSnapshot(pid),
+    }));
+    const cpu = cpuDelta(before.cpu, cpuSnapshot(pid));
+    const after = await scrapeMetrics(daemon.url);
+    const exit = await processes.stopChild(daemon.handle);
+    let store;
+    try {
+      store = storeStats(daemon.dbFile);
+    } catch (error) {
+      store = { error: String(error.message || error) };
+    }
+    const totalOk = (warmup ? warmup.requests2xx : 0) + measured.requests2xx;
+    const totalSent = (warmup ? warmup.requestsSent : 0) + measured.requestsSent;
+    return {
+      warmup: warmup && summarizeWarmup(warmup),
+      measured,
+      cpu,
+      daemon: metricsDelta(before.metrics, after, measured.durationS),
+      store,
+      // Every accepted webhook leaves one receipt. Requests cut off when a phase ends may still
+      // have been committed, so the receipts lie between the 2xx answers and the requests sent.
+      requestsSent: totalSent,
+      receiptsOk: store && typeof store.receipts === 'number' ? store.receipts >= totalOk && store.receipts <= totalSent : null,
+      traffic: { ...traffic.stats, series: traffic.seriesCount },
+      exit: exit && { code: exit.code, signal: exit.signal },
+      daemonOutput: daemon.handle.output.trim().slice(-2000) || null,
+    };
+  } finally {
+    await processes.stopChild(daemon.handle);
+  }
+}
+
+async function runAlertmanagerScenario(scenario, s, dir) {
+  const am = await processes.startAlertmanager(dir);
+  try {
+    const traffic = createTraffic({ seed: s.seed, reorder: s.reorder });
+    const batch = scenario.batch;
+    const pid = am.handle.child.pid;
+    const { warmup, before, measured } = await drive(`${am.url}/api/v2/alerts`, scenario, s, traffic, apiBody, () => batch, async () => cpuSnapshot(pid));
+    return { warmup: warmup && summarizeWarmup(warmup), measured, cpu: cpuDelta(before, cpuSnapshot(pid)) };
+  } finally {
+    await processes.stopChild(am.handle);
+  }
+}
+
+function summarizeWarmup(w) {
+  return { durationS: w.durationS, requestsSent: w.requestsSent, requests2xx: w.requests2xx, non2xx: w.non2xx, errors: w.errors, duplicateBodies: w.duplicateBodies, statusCounts: w.statusCounts, errorSamples: w.errorSamples };
+}
+
+let tmpToRemove = null;
+
+function removeTmp() {
+  if (tmpToRemove) fs.rmSync(tmpToRemove, { recursive: true, force: true });
+  tmpToRemove = null;
+}
+
+async function main() {
+  const s = settings();
+  const scenarios = scenarioList(s);
+  const tmp = fs.mkdtempSync(path.join(s.tmpBase, 'incident-bridge-bench-'));
+  if (!s.keepTmp) tmpToRemove = tmp;
+  const withAm = s.alertmanager && processes.alertmanagerAvailable();
+  const notes = [];
+  if (!s.alertmanager) notes.push('Alertmanager comparison skipped (BENCH_ALERTMANAGER=0).');
+  else if (!withAm) notes.push(`Alertmanager comparison skipped: no executable at ${process.env.BENCH_ALERTMANAGER_BIN || '/usr/bin/prometheus-alertmanager'}.`);
+  const amVersion = withAm ? await processes.alertmanagerVersion() : null;
+  notes.push('latency = send to full response per request, exact (autocannon\'s 1 ms histogram is in the JSON).');
+  const paced = scenarios.find((sc) => sc.rate && sc.streams > 1);
+  if (paced) {
+    notes.push(
+      `${paced.id}: ${Math.min(paced.streams, paced.rate)} autocannon instances with overallRate, one connection each, started evenly over a second, ` +
+        'so webhooks leave at evenly spaced instants (BENCH_RATE_STREAMS=1: one instance, which sends each second\'s quota in a burst).',
+    );
+  }
+  notes.push(
+    s.reorder
+      ? 'BENCH_REORDER=1: concurrent webhooks may carry successive states of one alert and be committed out of order.'
+      : 'each alert changes state only after the webhook with its previous state was answered, as from one Alertmanager (BENCH_REORDER=1 lifts this).',
+  );
+
+  const started = new Date();
+  const loadAtStart = os.loadavg()[0];
+  process.stdout.write(
+    `incident-bridge benchmark: ${scenarios.length} scenario(s), ${s.durationS} s each (+${s.warmupS} s warm-up)` +
+      `${withAm ? `, plus Alertmanager ${amVersion || ''} side by side` : ''}; temp dir ${tmp}\n`,
+  );
+  const results = [];
+  let failure = null;
+  try {
+    for (const scenario of scenarios) {
+      const how = scenario.rate && scenario.streams > 1 ? `${Math.min(scenario.streams, scenario.rate)} paced connections` : `${scenario.connections} connections`;
+      process.stdout.write(`  ${scenario.id}: ${scenario.title}, ${how} ... `);
+      const entry = { ...scenario };
+      entry.daemon = await runDaemonScenario(scenario, s, path.join(tmp, scenario.id, 'daemon'));
+      const m = entry.daemon.measured;
+      process.stdout.write(`incident-bridge ${m.alertsPerS.toFixed(0)} alerts/s, p99 ${m.latencyMs.p99 === null ? '-' : m.latencyMs.p99.toFixed(2)} ms`);
+      results.push(entry);
+      if (withAm) {
+        try {
+          entry.alertmanager = await runAlertmanagerScenario(scenario, s, path.join(tmp, scenario.id, 'alertmanager'));
+          process.stdout.write(`; Alertmanager ${entry.alertmanager.measured.alertsPerS.toFixed(0)} alerts/s`);
+        } catch (error) {
+          // The comparison is optional: note the failure and go on with the daemon's scenarios.
+          entry.alertmanagerError = String((error && error.message) || error);
+          process.stdout.write('; Alertmanager failed');
+        }
+      }
+      process.stdout.write('\n');
+    }
+  } catch (error) {
+    failure = error;
+  } finally {
+    processes.killAll();
+    removeTmp();
+  }
+
+  const problems = report.problems(results);
+  const targets = report.targets(results);
+  const output = {
+    startedAt: started.toISOString(),
+    finishedAt: new Date().toISOString(),
+    settings: { ...s, tmpBase: undefined },
+    machine: { node: process.version, platform: `${os.platform()} ${os.release()}`, cpus: os.cpus().length, cpuModel: os.cpus()[0] && os.cpus()[0].model, memoryGiB: +(os.totalmem() / 2 ** 30).toFixed(1), loadAverage1mAtStart: +loadAtStart.toFixed(2) },
+    alertmanagerVersion: amVersion,
+    notes,
+    scenarios: results,
+    targets,
+    problems,
+    failure: failure ? String((failure && failure.stack) || failure) : null,
+  };
+  const resultsDir = path.join(__dirname, 'results');
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const jsonFile = path.join(resultsDir, 'latest.json');
+  fs.writeFileSync(jsonFile, `${JSON.stringify(output, null, 2)}\n`);
+
+  process.stdout.write(`\n${report.render(output)}\n`);
+  process.stdout.write(`results: ${path.relative(process.cwd(), jsonFile) || jsonFile}\n`);
+  if (failure) {
+    process.stderr.write(`\nbenchmark failed: ${failure && failure.stack ? failure.stack : failure}\n`);
+    return 1;
+  }
+  if (problems.length > 0) return 1;
+  if (s.strict && targets.some((t) => !t.met)) return 1;
+  return 0;
+}
+
+// Children die with the benchmark, however it ends.
+process.on('exit', () => processes.killAll());
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => {
+    processes.killAll();
+    removeTmp();
+    process.stderr.write(`benchmark stopped by ${signal}\n`);
+    process.exit(130);
+  });
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error) => {
+    processes.killAll();
+    process.stderr.write(`benchmark failed: ${error && error.stack ? error.stack : error}\n`);
+    process.exitCode = 1;
+  },
+);
