@@ -1,3 +1,4 @@
+import { createServer as createHttpServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LoadedConfig } from './config/load-config';
@@ -9,13 +10,16 @@ import type { Logger } from './core/logger';
 import { createMetrics } from './core/metrics';
 import type { Metrics } from './core/metrics';
 import { loadRuleSet, ruleLoadOptions } from './health-model/load-rules';
+import { RuleReloader } from './health-model/rule-reloader';
 import { RuleSetHolder } from './health-model/rule-set-holder';
+import { RuleWatcher } from './health-model/rule-watcher';
 import { IngestQueue } from './incidents/ingest-queue';
 import type { IncidentEvent } from './incidents/ingest';
 import { ResolveWorker } from './incidents/resolve-worker';
 import { SourceAuthenticator } from './http/authenticate';
 import { RejectionLog } from './http/rejection-log';
 import { createServer } from './http/server';
+import { webhookHandler, webhookSourceOf } from './http/webhooks-route';
 import type { WebhookSource } from './http/webhooks-route';
 import { createSource } from './sources';
 import { openDatabase } from './store/sqlite/database';
@@ -37,6 +41,10 @@ export interface AppOptions {
   logger?: Logger;
   /** Run the background timers (hold-down resolution, receipt pruning); tests call runOnce() instead. */
   timers?: boolean;
+  /** Reload the rules when a file of the rules directory changes; defaults to `timers`. */
+  watchRules?: boolean;
+  /** How long file events must settle before that reload; default 200 ms. */
+  watchDebounceMs?: number;
 }
 
 /** The running daemon. */
@@ -106,7 +114,9 @@ export function createApp(options: AppOptions): App {
   const sources = new Map<string, WebhookSource>(
     config.sources.map((s) => [s.name, { config: s, parser: createSource(s.type), authenticator: new SourceAuthenticator(s.auth, clock) }]),
   );
-  const server = createServer({
+  const ruleReloader = new RuleReloader({ holder: rules, load: () => loadRuleSet(ruleLoadOptions(config, loaded.file, loaded.rulesDir, clock)), metrics, logger, clock });
+  const ruleWatcher = new RuleWatcher({ dir: loaded.rulesDir, logger, onChange: () => void reload(), debounceMs: options.watchDebounceMs });
+  const webhookDeps = {
     sources,
     rules,
     queue,
@@ -116,6 +126,11 @@ export function createApp(options: AppOptions): App {
     clock,
     maxBodyBytes: config.limits.maxBodyBytes,
     isReady: () => ready,
+  };
+  const server = createServer({
+    ...webhookDeps,
+    ruleReloader,
+    reopenWindowMs: config.incidents.reopenWindow,
     readModel: delegateTo(requireReadModel),
     notifications: {
       listForIncident: (id) => requireOutbox().listForIncident(id),
@@ -143,18 +158,7 @@ export function createApp(options: AppOptions): App {
   }
 
   function reload(): { ok: boolean; problems: FileProblem[] } {
-    const { ruleSet, problems } = loadRuleSet(ruleLoadOptions(config, loaded.file, loaded.rulesDir, clock));
-    for (const p of problems) logger[p.severity === 'error' ? 'error' : 'warn'](`${p.file}:${p.line}:${p.col}: ${p.message}`);
-    if (!ruleSet) {
-      metrics.rulesLastReloadSuccessful.set(0);
-      return { ok: false, problems };
-    }
-    rules.replace(ruleSet);
-    metrics.rulesLastReloadSuccessful.set(1);
-    metrics.rulesLastReloadTimestamp.set(clock.now().getTime() / 1000);
-    metrics.rulesMetrics.set(ruleSet.metrics.length);
-    logger.info('health models loaded', { healthModels: ruleSet.healthModels.length, metrics: ruleSet.metrics.length });
-    return { ok: true, problems };
+    return ruleReloader.reload();
   }
 
   function scheduleResolve(): void {
@@ -175,7 +179,14 @@ export function createApp(options: AppOptions): App {
     logger,
     async start() {
       const [host, port] = splitListen(config.listen);
-      http = server.listen(port, host);
+      const handleWebhook = webhookHandler(webhookDeps);
+      // Webhooks take a lean path on plain node:http; everything else goes through Express.
+      http = createHttpServer((req, res) => {
+        const name = webhookSourceOf(req);
+        if (name !== null) void handleWebhook(req, res, name);
+        else server(req, res);
+      });
+      http.listen(port, host);
       await new Promise<void>((resolve, reject) => {
         http!.once('listening', resolve);
         http!.once('error', reject);
@@ -207,6 +218,7 @@ export function createApp(options: AppOptions): App {
         throw new Error(`health models have errors:\n${loadedRules.problems.map((p) => `${p.file}:${p.line}:${p.col}: ${p.message}`).join('\n')}`);
       }
       ready = true;
+      if (options.watchRules ?? timersOn) ruleWatcher.start();
       if (timersOn) {
         scheduleResolve();
         outboxTask.start();
@@ -215,6 +227,7 @@ export function createApp(options: AppOptions): App {
     },
     async stop() {
       ready = false;
+      ruleWatcher.stop();
       if (timer) clearTimeout(timer);
       timer = null;
       await outboxTask.stop();

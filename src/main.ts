@@ -1,10 +1,14 @@
 #!/usr/bin/env node
 import { runCheck } from './cli/check';
+import { runExplain } from './cli/explain';
 import { runServe } from './cli/serve';
+import { runTest } from './cli/test';
 
 const USAGE = `usage:
   incident-bridge serve [--config FILE] [--listen HOST:PORT] [--db FILE]
-  incident-bridge check [--config FILE]`;
+  incident-bridge check [--config FILE] [--strict] [--format text|json] [PATHS...]
+  incident-bridge test [--config FILE] FILES...
+  incident-bridge explain [--config FILE] [--source NAME|TYPE] [--db FILE] [--format text|json] PAYLOAD.json`;
 
 /** Dispatches to one command per file in cli/; exits with the command's status. */
 async function main(argv: string[]): Promise<number> {
@@ -14,6 +18,10 @@ async function main(argv: string[]): Promise<number> {
       return runServe(rest);
     case 'check':
       return runCheck(rest);
+    case 'test':
+      return runTest(rest);
+    case 'explain':
+      return runExplain(rest);
     case '--help':
     case '-h':
     case 'help':

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { healthModelSchema } from '../health-model/rule-schema';
+import { ruleTestFileSchema } from '../rule-tests/test-file';
 import { configSchema } from './schema';
 
 /** The JSON Schema files shipped in `schemas/`, by file name. */
@@ -18,5 +19,6 @@ export function generateJsonSchemas(): JsonSchemaFiles {
   return {
     'health-model.schema.json': render(healthModelSchema, 'incident-bridge health model'),
     'config.schema.json': render(configSchema, 'incident-bridge configuration'),
+    'rule-test.schema.json': render(ruleTestFileSchema, 'incident-bridge rule test file'),
   };
 }

@@ -183,6 +183,6 @@ function resolveDecision(state: AlertStoreState, nowMs: number): AlertExplanatio
   const next = decideResolve(firing, { enabled: incident.autoResolve, holdDownMs: incident.holdDownMs }, nowMs);
   if (next.kind === 'resolve') return { alert: 'resolve', action: 'resolve', incidentId: incident.id, reason: `resolves incident ${incident.id}: none of its alerts fires any more` };
   if (next.kind === 'hold') return { alert: 'resolve', action: 'hold', incidentId: incident.id, reason: `schedules incident ${incident.id} to resolve at ${new Date(next.dueAt).toISOString()}, after its hold-down` };
-  const why = firing > 0 ? `${firing} of its alerts still fire` : 'its metric does not auto-resolve';
+  const why = firing > 0 ? `${firing} of its alerts still ${firing === 1 ? 'fires' : 'fire'}` : 'its metric does not auto-resolve';
   return { alert: 'resolve', action: 'end_alert', incidentId: incident.id, reason: `ends the alert on incident ${incident.id}, which stays ${incident.status}: ${why}` };
 }

@@ -18,14 +18,17 @@ export const metricSchema = z
   .object({
     name,
     description: z.string().optional(),
-    matchers: z.array(z.string().min(1)).min(1, 'a metric needs at least one matcher'),
-    impact: z.enum(IMPACTS),
-    category: z.enum(CATEGORIES),
-    priority: z.enum(PRIORITIES).optional(),
-    title: z.string().min(1).optional(),
-    summary: z.string().optional(),
-    runbookUrl: z.string().optional(),
-    groupBy: z.array(labelName).optional(),
+    matchers: z
+      .array(z.string().min(1))
+      .min(1, 'a metric needs at least one matcher')
+      .describe('Alertmanager matchers, all of which must hold: name="v", name!="v", name=~"regex", name!~"regex", or several in {…}'),
+    impact: z.enum(IMPACTS).describe('full_outage, partial_outage or defect'),
+    category: z.enum(CATEGORIES).describe('infrastructure, software, content or integration'),
+    priority: z.enum(PRIORITIES).optional().describe("Overrides the config's priority matrix"),
+    title: z.string().min(1).optional().describe('Liquid template over labels, annotations, status, source, fingerprint, healthModel, metric'),
+    summary: z.string().optional().describe('Liquid template; default: the summary or description annotation'),
+    runbookUrl: z.string().optional().describe('Liquid template; default: the runbook_url annotation'),
+    groupBy: z.array(labelName).optional().describe('One incident per distinct value of these labels; default: the config\'s incidents.groupBy'),
     autoResolve: z
       .object({
         enabled: z.boolean().default(true),
@@ -43,8 +46,8 @@ export const healthModelSchema = z
     description: z.string().optional(),
     owner: z.string().min(1),
     responsible: z.array(responsible).default([]),
-    criticality: z.enum(CRITICALITIES),
-    metrics: z.array(metricSchema).min(1, 'a health model needs at least one metric'),
+    criticality: z.enum(CRITICALITIES).describe('high, medium or low: the row of the priority matrix'),
+    metrics: z.array(metricSchema).min(1, 'a health model needs at least one metric').describe('Matched in the order written; the first metric whose matchers all hold claims the alert'),
   })
   .strict();
 

@@ -9,21 +9,22 @@ import { incidentsRoute } from './incidents-route';
 import { notificationsRoute } from './notifications-route';
 import type { NotificationsAccess } from './notifications-route';
 import { operationsRoute } from './operations-route';
+import { rulesRoute } from './rules-route';
+import type { RulesRouteDeps } from './rules-route';
 import type { RejectionLog } from './rejection-log';
-import { webhooksRoute } from './webhooks-route';
 import type { WebhooksRouteDeps } from './webhooks-route';
 
 /** Builds the HTTP application; it never listens (app.ts does). */
 export function createServer(
-  deps: WebhooksRouteDeps & { readModel: IncidentReadModel; notifications: NotificationsAccess; rejections: RejectionLog; metrics: Metrics; logger: Logger },
+  deps: WebhooksRouteDeps & RulesRouteDeps & { readModel: IncidentReadModel; notifications: NotificationsAccess; rejections: RejectionLog; metrics: Metrics; logger: Logger },
 ): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  app.use(webhooksRoute(deps));
   app.use(incidentsRoute(deps));
   app.use(notificationsRoute(deps));
   app.use(operationsRoute(deps));
+  app.use(rulesRoute(deps));
   app.use((req, _res, next) => next(new NotFoundError(`${req.method} ${req.path.slice(0, 200)}`)));
   app.use(errorHandler(deps.logger));
   return app;

@@ -1,5 +1,4 @@
-import express from 'express';
-import type { Request, Response, Router } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SourceConfig } from '../config/schema';
 import { AppError, NotReadyError } from '../core/errors';
 import type { Logger } from '../core/logger';
@@ -11,7 +10,7 @@ import type { IngestQueue } from '../incidents/ingest-queue';
 import { deliveryDigest } from '../incidents/delivery-digest';
 import type { AlertSource } from '../sources/source';
 import type { SourceAuthenticator } from './authenticate';
-import { fromBodyParserError } from './error-handler';
+import { readBody } from './read-body';
 import type { RejectionLog } from './rejection-log';
 
 /** A configured source with its parser. */
@@ -37,18 +36,29 @@ export interface WebhooksRouteDeps {
 /** A JSON media type, `application/json` or `application/<x>+json`, with parameters. */
 export const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
-/**
- * `POST /webhooks/:source`: authenticate, read at most maxBodyBytes, parse every alert, classify,
- * and answer 200 `{accepted, incidents}` only once the store has committed them. A 4xx stores
- * nothing, counts a metric and keeps the body for `GET /api/v1/rejections`.
- */
-export function webhooksRoute(deps: WebhooksRouteDeps): Router {
-  const router = express.Router();
-  const readRaw = express.raw({ type: () => true, limit: deps.maxBodyBytes });
+const WEBHOOK_PATH = /^\/webhooks\/([^/?#]+)\/?(?:\?.*)?$/;
 
-  router.post('/webhooks/:source', async (req: Request, res: Response) => {
+/** The source name of a `POST /webhooks/<name>` request, or null for any other request. */
+export function webhookSourceOf(req: IncomingMessage): string | null {
+  if (req.method !== 'POST' || !req.url?.startsWith('/webhooks/')) return null;
+  const m = WEBHOOK_PATH.exec(req.url);
+  if (!m) return null;
+  try {
+    return decodeURIComponent(m[1] as string);
+  } catch {
+    return m[1] as string;
+  }
+}
+
+/**
+ * `POST /webhooks/:source` on plain node:http, the hot path: authenticate, read at most
+ * maxBodyBytes, parse every alert, classify, and answer 200 `{accepted, incidents}` only once the
+ * store has committed them. A 4xx stores nothing, counts a metric and keeps the body for
+ * `GET /api/v1/rejections`.
+ */
+export function webhookHandler(deps: WebhooksRouteDeps): (req: IncomingMessage, res: ServerResponse, name: string) => Promise<void> {
+  return async (req, res, name) => {
     const started = process.hrtime.bigint();
-    const name = String(req.params.source);
     const source = deps.sources.get(name);
     let body: Buffer | null = null;
     try {
@@ -60,7 +70,7 @@ export function webhooksRoute(deps: WebhooksRouteDeps): Router {
       if (contentType !== undefined && !JSON_TYPE.test(contentType)) {
         throw new AppError('unsupported_media_type', `expected application/json, got ${contentType.slice(0, 100)}`, 415);
       }
-      body = await readBody(readRaw, req, res);
+      body = await readBody(req, deps.maxBodyBytes);
       if (source.authenticator.needsBody()) {
         const signatureFailure = source.authenticator.check(req.headers, body);
         if (signatureFailure) throw unauthorized(signatureFailure);
@@ -84,20 +94,26 @@ export function webhooksRoute(deps: WebhooksRouteDeps): Router {
       source.authenticator.accepted(req.headers);
       for (const a of alerts) deps.metrics.alertsReceived.inc({ source: name, status: a.status });
       deps.metrics.ingestDuration.observe({ source: name }, Number(process.hrtime.bigint() - started) / 1e9);
-      res.status(200).json({ accepted: result.accepted, incidents: result.incidents });
+      answer(res, 200, { accepted: result.accepted, incidents: result.incidents });
     } catch (error) {
-      const known = error instanceof AppError ? error : fromBodyParserError(error);
+      const known = error instanceof AppError ? error : null;
       if (!known || known.status >= 500) {
         if (!known) deps.logger.error('webhook failed', { source: name, error });
         const e = known ?? new AppError('internal', 'internal error', 500);
-        res.status(e.status).json({ error: e.code, message: e.message, detail: e.detail ?? null });
+        answer(res, e.status, { error: e.code, message: e.message, detail: e.detail ?? null });
         return;
       }
       reject(deps, source ? name : 'unknown', known, req, known.code === 'unauthorized' ? null : body);
-      res.status(known.status).json({ error: known.code, message: known.message, detail: known.detail ?? null });
+      answer(res, known.status, { error: known.code, message: known.message, detail: known.detail ?? null });
     }
-  });
-  return router;
+  };
+}
+
+function answer(res: ServerResponse, status: number, payload: unknown): void {
+  if (res.headersSent) return;
+  const text = JSON.stringify(payload);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
 }
 
 /** The 401 for a failed authentication, with the authenticator's reason as detail. */
@@ -105,17 +121,7 @@ export function unauthorized(reason: string): AppError {
   return new AppError('unauthorized', 'authentication failed', 401, { reason });
 }
 
-/** Reads the body through a size-limited raw parser; rejects with the parser's error (413 and the like). */
-export function readBody(parser: express.RequestHandler, req: Request, res: Response): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    parser(req, res, (error?: unknown) => {
-      if (error) reject(error);
-      else resolve(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
-    });
-  });
-}
-
-function reject(deps: WebhooksRouteDeps, source: string, error: AppError, req: Request, body: Buffer | null): void {
+function reject(deps: WebhooksRouteDeps, source: string, error: AppError, req: IncomingMessage, body: Buffer | null): void {
   const authReason = error.code === 'unauthorized' ? (error.detail as { reason?: string } | undefined)?.reason : undefined;
   deps.metrics.webhookRejections.inc({ source, reason: authReason ? `unauthorized_${authReason}` : error.code });
   deps.logger.warn('webhook rejected', { source, status: error.status, error: error.code, reason: error.message });

@@ -10,6 +10,9 @@ interface OpenTag {
 }
 
 // A tag, an entity or one code point (the `u` flag keeps surrogate pairs together).
+// How far back a cut may move to end a part at a space rather than inside a word.
+const MAX_REWIND = 200;
+
 const TOKEN = /<[^<>]*>|&(?:#\d+|#x[\da-f]+|[a-z]+);|[\s\S]/giu;
 
 function tokenize(html: string): string[] {
@@ -42,26 +45,37 @@ function balancedLines(html: string): string[] {
   return units;
 }
 
-/** Cuts one overlong unit at token boundaries, closing open tags at each cut and reopening them after. */
+/**
+ * Cuts one overlong unit at token boundaries, preferring the last space of the piece, closing the
+ * open tags at each cut and reopening them after.
+ */
 function cutUnit(unit: string, limit: number): string[] {
   const pieces: string[] = [];
   const stack: OpenTag[] = [];
   let current = '';
   let reopened = 0;
+  let space = -1;
   for (const token of tokenize(unit)) {
     const tag = tagOf(token);
     const reserve = closeAll(stack).length + (tag && !tag.closing ? tag.name.length + 3 : 0);
     // Cut only after some text, so a part is never just the tags reopened from the previous one.
     if (current.length > reopened && current.length + token.length + reserve > limit) {
-      pieces.push(current + closeAll(stack));
+      // Rewinding to a space is safe only when no tag came after it: the open tags are still the same.
+      const at = space > reopened && current.length - space <= MAX_REWIND ? space : current.length;
+      const carry = current.slice(at);
+      pieces.push(current.slice(0, at) + closeAll(stack));
       current = stack.map((t) => t.open).join('');
       reopened = current.length;
+      current += carry;
+      space = -1;
     }
     current += token;
+    if (tag) space = -1;
+    else if (token === ' ') space = current.length;
     if (tag && tag.closing) stack.pop();
     else if (tag) stack.push({ name: tag.name, open: token });
   }
-  if (current.length > 0) pieces.push(current + closeAll(stack));
+  if (current.length > reopened) pieces.push(current + closeAll(stack));
   return pieces;
 }
 

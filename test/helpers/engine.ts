@@ -1,28 +1,21 @@
-import { deliveryDigest } from '../../src/incidents/delivery-digest';
-import { classify } from '../../src/health-model/classify';
 import type { RuleSet } from '../../src/health-model/rule-set';
-import { IngestQueue } from '../../src/incidents/ingest-queue';
 import type { IngestResult } from '../../src/incidents/ingest';
-import { ResolveWorker } from '../../src/incidents/resolve-worker';
-import { createLogger } from '../../src/core/logger';
-import { createSource } from '../../src/sources/index';
+import { createPipeline } from '../../src/incidents/pipeline';
 import type { SourceType } from '../../src/sources/source-types';
-import { openDatabase } from '../../src/store/sqlite/database';
-import { SqliteIncidentStore } from '../../src/store/sqlite/sqlite-incident-store';
-import { SqliteReadModel } from '../../src/store/sqlite/sqlite-read-model';
 import type { IncidentRecord } from '../../src/store/store';
 import { FakeClock } from './fake-clock';
 import { exampleRuleSet } from './rules';
 
-/** The incident engine on a real SQLite store, without HTTP: parse, classify, ingest. */
+/** The incident engine on a real SQLite store, without HTTP: parse, classify, ingest (src/incidents/pipeline.ts). */
 export function createEngine(options: { file?: string; ruleSet?: RuleSet; reopenWindowMs?: number; clock?: FakeClock } = {}) {
-  const db = openDatabase(options.file ?? ':memory:');
-  const store = new SqliteIncidentStore(db);
-  const readModel = new SqliteReadModel(db);
   const clock = options.clock ?? new FakeClock('2025-03-18T09:00:00Z');
-  const ruleSet = options.ruleSet ?? exampleRuleSet();
-  const queue = new IngestQueue({ store, policy: () => ({ reopenWindowMs: options.reopenWindowMs ?? 600_000 }) });
-  const worker = new ResolveWorker({ store, clock, logger: createLogger({ silent: true }), replayWindowMs: 86_400_000 });
+  const pipeline = createPipeline({
+    ruleSet: options.ruleSet ?? exampleRuleSet(),
+    clock,
+    ...(options.file ? { file: options.file } : {}),
+    policy: { reopenWindowMs: options.reopenWindowMs ?? 600_000 },
+  });
+  const { db, worker, readModel } = pipeline;
   return {
     db,
     clock,
@@ -30,15 +23,8 @@ export function createEngine(options: { file?: string; ruleSet?: RuleSet; reopen
     readModel,
     /** Ingests a webhook body as the route does: Alertmanager's unless `source` names another type. */
     push(body: unknown, { source }: { source?: SourceType } = {}): Promise<IngestResult> {
-      const receivedAt = clock.now().getTime();
       const type = source ?? 'alertmanager';
-      const alerts = createSource(type).parse(body, { receivedAt });
-      return queue.submit({
-        source: type,
-        digest: deliveryDigest(type, alerts),
-        receivedAt,
-        alerts: alerts.map((alert) => ({ alert, classification: classify(alert, ruleSet) })),
-      });
+      return pipeline.push(body, { name: type, type });
     },
     async incidents(): Promise<IncidentRecord[]> {
       return readModel.listIncidents({ limit: 1000 });
@@ -48,7 +34,7 @@ export function createEngine(options: { file?: string; ruleSet?: RuleSet; reopen
       if (!d) throw new Error(`no incident ${id}`);
       return d.incident;
     },
-    close: () => store.close(),
+    close: () => pipeline.close(),
   };
 }
 

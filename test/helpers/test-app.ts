@@ -16,6 +16,8 @@ export interface TestApp {
   dbFile: string;
   post(source: string, body: unknown, headers?: Record<string, string>): Promise<{ status: number; json: Record<string, unknown> }>;
   get(pathAndQuery: string): Promise<{ status: number; json: Record<string, unknown> }>;
+  /** Any request; a body that is not a string or Buffer is sent as JSON. */
+  request(method: string, pathAndQuery: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; json: Record<string, unknown> }>;
   /** Stops the app; the store file stays until `cleanup`. */
   stop(): Promise<void>;
   cleanup(): void;
@@ -28,6 +30,8 @@ export interface TestAppOptions {
   rulesDir?: string;
   dbFile?: string;
   env?: NodeJS.ProcessEnv;
+  /** Watch the rules directory (debounced 50 ms) as the daemon does; off by default. */
+  watchRules?: boolean;
 }
 
 const BASE_CONFIG = `
@@ -43,7 +47,14 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const dbFile = options.dbFile ?? path.join(dir, 'incidents.db');
   const yaml = `${options.configYaml ?? BASE_CONFIG}\nstore:\n  path: ${JSON.stringify(dbFile)}\nrules:\n  dir: ${JSON.stringify(options.rulesDir ?? RULES_DIR)}\n`;
   const config = parseConfig(path.join(dir, 'incident-bridge.yaml'), yaml, {}, options.env ?? {});
-  const app = createApp({ config, timers: false, logger: createLogger({ silent: true }), ...(options.clock ? { clock: options.clock } : {}) });
+  const app = createApp({
+    config,
+    timers: false,
+    watchRules: options.watchRules ?? false,
+    watchDebounceMs: 50,
+    logger: createLogger({ silent: true }),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   await app.start();
   const url = app.url();
   const call = async (method: string, p: string, body?: unknown, headers: Record<string, string> = {}) => {
@@ -68,6 +79,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     dbFile,
     post: (source, body, headers) => call('POST', `/webhooks/${source}`, body, headers),
     get: (p) => call('GET', p),
+    request: call,
     stop: () => app.stop(),
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };

@@ -38,6 +38,7 @@ export const emailChannelSchema = z
   })
   .strict();
 
+/** An email channel config with its defaults applied. */
 export type EmailChannelConfig = z.output<typeof emailChannelSchema>;
 
 /** The Message-ID of a notification and the root Message-ID of its incident's thread. */

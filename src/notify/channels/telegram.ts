@@ -20,6 +20,7 @@ export const telegramChannelSchema = z
   })
   .strict();
 
+/** A parsed Telegram config, defaults filled in. */
 export type TelegramChannelConfig = z.output<typeof telegramChannelSchema>;
 
 /** Telegram's limit on the text of one message, in characters. */
@@ -35,8 +36,9 @@ type PartResult = { ok: true; messageId: number | null } | { ok: false; outcome:
  * characters goes as several messages, in order; the ref remembers how many parts of which
  * notification were sent, so a retry after a failure mid-way resumes instead of repeating them.
  * The ref's `messageId` is the message that announced the incident (opened or reopened); a
- * `resolved` event edits it to show the resolved state. The bot token is part of every URL and is
- * redacted from every reason.
+ * `resolved` event edits it to show the resolved state. The Bot API has no idempotency key, so an
+ * answer lost after Telegram posted a part (a 5xx, a dropped connection) means that part is posted
+ * again on retry. The bot token is part of every URL and is redacted from every reason.
  */
 export class TelegramChannel implements Channel {
   readonly type = 'telegram';
@@ -68,7 +70,7 @@ export class TelegramChannel implements Channel {
       const result = await this.sendPart(html, plain);
       if (!result.ok) {
         // The ref is stored with the failure too: parts already posted are never posted again.
-        const progress = i > 0 ? { pendingKey: n.idempotencyKey, sentParts: i, partCount: parts.length } : {};
+        const progress: ChannelRef = i > 0 ? { pendingKey: n.idempotencyKey, sentParts: i, partCount: parts.length } : {};
         return { ...result.outcome, ref: { ...ref, ...progress } };
       }
       if (i === 0 && announces && result.messageId !== null) ref.messageId = result.messageId;

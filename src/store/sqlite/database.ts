@@ -20,6 +20,16 @@ export function openDatabase(file: string): Database.Database {
 }
 
 /**
+ * Opens an existing SQLite file for reading only, without migrating it: for commands that look
+ * at the daemon's store while it runs (`explain`) and must change nothing.
+ */
+export function openDatabaseReadOnly(file: string): Database.Database {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  db.pragma('busy_timeout = 5000');
+  return db;
+}
+
+/**
  * Applies every numbered `NNN-name.sql` not yet recorded in schema_migrations, each in its own
  * transaction, in number order. Merged migrations are never edited: add a new file instead.
  */

@@ -1,0 +1,55 @@
+import type { IncidentRecord } from '../store/store';
+import type { ExpectedIncident } from './test-file';
+
+const SUMMARY_FIELDS: (keyof ExpectedIncident)[] = ['healthModel', 'metric', 'status', 'priority'];
+
+/**
+ * Compares the incidents of the store (oldest first) with a step's expectation, field by field
+ * and only on the fields the expectation names. Returns one readable line per difference, each
+ * with the expected and the actual value; an empty list means they agree. Pure.
+ */
+export function compareIncidents(expected: readonly ExpectedIncident[], actual: readonly IncidentRecord[]): string[] {
+  if (expected.length !== actual.length) return countMismatch(expected, actual);
+  const lines: string[] = [];
+  expected.forEach((want, i) => {
+    const got = actual[i] as IncidentRecord;
+    for (const field of Object.keys(want) as (keyof ExpectedIncident)[]) {
+      const value = actualValue(got, field);
+      if (value !== want[field]) {
+        lines.push(`incidents[${i}] (${got.healthModel}/${got.metric}) ${field}: expected ${JSON.stringify(want[field])}, actual ${JSON.stringify(value)}`);
+      }
+    }
+  });
+  return lines;
+}
+
+function actualValue(incident: IncidentRecord, field: keyof ExpectedIncident): unknown {
+  return incident[field];
+}
+
+/** A count mismatch shows both lists as a diff: `-` expected, `+` actual, on the fields expected names. */
+function countMismatch(expected: readonly ExpectedIncident[], actual: readonly IncidentRecord[]): string[] {
+  const named = new Set<keyof ExpectedIncident>(expected.flatMap((e) => Object.keys(e) as (keyof ExpectedIncident)[]));
+  const fields = named.size > 0 ? [...named] : SUMMARY_FIELDS;
+  const lines = [`expected ${expected.length} incident${expected.length === 1 ? '' : 's'}, actual ${actual.length}:`];
+  for (let i = 0; i < Math.max(expected.length, actual.length); i++) {
+    const want = expected[i];
+    const got = actual[i];
+    const rowFields = want ? (Object.keys(want) as (keyof ExpectedIncident)[]) : fields;
+    const gotText = got ? inline(Object.fromEntries(rowFields.map((f) => [f, actualValue(got, f)]))) : null;
+    const wantText = want ? inline(want) : null;
+    if (wantText !== null && wantText === gotText) {
+      lines.push(`    incidents[${i}] ${wantText}`);
+      continue;
+    }
+    if (wantText !== null) lines.push(`  - incidents[${i}] ${wantText}`);
+    if (gotText !== null) lines.push(`  + incidents[${i}] ${gotText}`);
+  }
+  return lines;
+}
+
+function inline(record: Record<string, unknown>): string {
+  return `{${Object.entries(record)
+    .map(([k, v]) => `${k}: ${JSON.stringify(v)}`)
+    .join(', ')}}`;
+}

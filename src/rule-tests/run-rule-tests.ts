@@ -1,0 +1,153 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { loadConfig } from '../config/load-config';
+import type { LoadedConfig } from '../config/load-config';
+import { parseYamlFile, zodProblems } from '../config/yaml-file';
+import type { Clock } from '../core/clock';
+import { AppError, FileProblemsError } from '../core/errors';
+import type { FileProblem } from '../core/errors';
+import { loadRuleFiles, loadRuleSet, ruleLoadOptions } from '../health-model/load-rules';
+import type { RuleSet } from '../health-model/rule-set';
+import { createPipeline } from '../incidents/pipeline';
+import type { Pipeline } from '../incidents/pipeline';
+import { SOURCE_TYPES } from '../sources/source-types';
+import type { SourceType } from '../sources/source-types';
+import { compareIncidents } from './compare';
+import { resolveTestTime, ruleTestFileSchema } from './test-file';
+import type { RuleTestFile, RuleTestStep } from './test-file';
+
+/** One test of a file: passed, or the first step that failed with its readable differences. */
+export interface RuleTestOutcome {
+  name: string;
+  passed: boolean;
+  failure: { step: number; at: string; lines: string[] } | null;
+}
+
+/** A rule test file's results; `problems` (an invalid file, config or rule) fail the whole file. */
+export interface RuleTestFileResult {
+  file: string;
+  problems: FileProblem[];
+  tests: RuleTestOutcome[];
+}
+
+/** Where the runner finds what a test file does not name. */
+export interface RuleTestOptions {
+  /** The config when the test file names none. */
+  configFile: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+const DEFAULT_START = '2025-03-18T09:00:00Z';
+
+/** A clock the runner sets to each step's time. */
+class StepClock implements Clock {
+  constructor(public ms: number) {}
+  now(): Date {
+    return new Date(this.ms);
+  }
+}
+
+/**
+ * Runs every test of a rule test file through the real pipeline (source parser, classify,
+ * ingest, resolve worker) on a fresh in-memory SQLite store per test, stepping a simulated
+ * clock, and compares the incidents after each step with the expectation.
+ */
+export async function runRuleTestFile(file: string, options: RuleTestOptions): Promise<RuleTestFileResult> {
+  const env = options.env ?? process.env;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    return { file, problems: [{ file, line: 1, col: 1, message: `cannot read: ${(error as Error).message}`, severity: 'error' }], tests: [] };
+  }
+  const parsed = parseYamlFile(file, text);
+  if (parsed.problems.length > 0) return { file, problems: parsed.problems, tests: [] };
+  const validated = ruleTestFileSchema.safeParse(parsed.yaml.doc.toJS() ?? {});
+  if (!validated.success) return { file, problems: zodProblems(parsed.yaml, validated.error), tests: [] };
+  const data = validated.data;
+  const dir = path.dirname(file);
+  let loaded: LoadedConfig;
+  try {
+    loaded = loadConfig(data.config ? path.resolve(dir, data.config) : options.configFile, {}, env);
+  } catch (error) {
+    if (error instanceof FileProblemsError) return { file, problems: error.problems, tests: [] };
+    throw error;
+  }
+  const loadOptions = ruleLoadOptions(loaded.config, loaded.file, loaded.rulesDir, { now: () => new Date(0) });
+  const rules = data.rules ? loadRuleFiles(data.rules.map((r) => path.resolve(dir, r)), loadOptions) : loadRuleSet(loadOptions);
+  if (!rules.ruleSet) return { file, problems: rules.problems.filter((p) => p.severity === 'error'), tests: [] };
+  const fixturesDir = env.INCIDENT_BRIDGE_FIXTURES ?? path.resolve(dir, data.fixtures ?? '.');
+  const tests: RuleTestOutcome[] = [];
+  for (const test of data.tests) {
+    tests.push(await runTest(test, { data, loaded, ruleSet: rules.ruleSet, fixturesDir }));
+  }
+  return { file, problems: [], tests };
+}
+
+interface TestContext {
+  data: RuleTestFile;
+  loaded: LoadedConfig;
+  ruleSet: RuleSet;
+  fixturesDir: string;
+}
+
+async function runTest(test: RuleTestFile['tests'][number], ctx: TestContext): Promise<RuleTestOutcome> {
+  const startMs = Date.parse(ctx.data.start ?? DEFAULT_START);
+  const clock = new StepClock(startMs);
+  const { config } = ctx.loaded;
+  const pipeline = createPipeline({ ruleSet: ctx.ruleSet, clock, policy: { reopenWindowMs: config.incidents.reopenWindow }, replayWindowMs: config.incidents.replayWindow });
+  try {
+    for (const [i, step] of test.steps.entries()) {
+      const lines = await runStep(step, pipeline, clock, startMs, ctx);
+      if (lines.length > 0) return { name: test.name, passed: false, failure: { step: i + 1, at: step.at, lines } };
+    }
+    return { name: test.name, passed: true, failure: null };
+  } finally {
+    pipeline.close();
+  }
+}
+
+async function runStep(step: RuleTestStep, pipeline: Pipeline, clock: StepClock, startMs: number, ctx: TestContext): Promise<string[]> {
+  const at = resolveTestTime(step.at, startMs);
+  if (at < clock.ms) return [`at: ${step.at} is earlier than the step before; a timeline only moves forward`];
+  clock.ms = at;
+  // Hold-downs that have passed by now resolve first, as the daemon's timer would have done.
+  await pipeline.worker.runOnce();
+  const body = stepBody(step, at, startMs, ctx.fixturesDir);
+  if (body !== undefined) {
+    const source = resolveSource(step.source ?? 'alertmanager', ctx.loaded);
+    if (!source) return [`source: no source named "${step.source}" in ${ctx.loaded.file} and no source type of that name`];
+    if (step.alerts && source.type !== 'alertmanager') return [`alerts: is Alertmanager's shape; use payload: or fixture: for a ${source.type} source`];
+    try {
+      await pipeline.push(body, source);
+    } catch (error) {
+      if (error instanceof AppError) return [`the ${source.type} source refused the payload: ${error.message} ${JSON.stringify(error.detail ?? null)}`];
+      throw error;
+    }
+  }
+  if (!step.expect) return [];
+  const actual = (await pipeline.readModel.listIncidents({ limit: 10_000 })).reverse();
+  return compareIncidents(step.expect.incidents, actual);
+}
+
+function stepBody(step: RuleTestStep, at: number, startMs: number, fixturesDir: string): unknown {
+  if (step.fixture !== undefined) return JSON.parse(readFileSync(path.resolve(fixturesDir, step.fixture), 'utf8')) as unknown;
+  if (step.payload !== undefined) return step.payload;
+  if (!step.alerts) return undefined;
+  const time = (text: string | undefined, fallback: number): string => new Date(text === undefined ? fallback : resolveTestTime(text, startMs)).toISOString();
+  const alerts = step.alerts.map((a) => ({
+    status: a.status,
+    labels: a.labels,
+    annotations: a.annotations ?? {},
+    startsAt: time(a.startsAt, at),
+    endsAt: a.status === 'resolved' || a.endsAt !== undefined ? time(a.endsAt, at) : '0001-01-01T00:00:00Z',
+    ...(a.fingerprint ? { fingerprint: a.fingerprint } : {}),
+  }));
+  return { version: '4', status: alerts.some((a) => a.status === 'firing') ? 'firing' : 'resolved', alerts };
+}
+
+function resolveSource(name: string, loaded: LoadedConfig): { name: string; type: SourceType } | null {
+  const configured = loaded.config.sources.find((s) => s.name === name);
+  if (configured) return { name: configured.name, type: configured.type };
+  return (SOURCE_TYPES as readonly string[]).includes(name) ? { name, type: name as SourceType } : null;
+}

@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { parseDurationMs } from '../core/duration';
+import { CATEGORIES, IMPACTS, INCIDENT_STATUSES, PRIORITIES } from '../core/vocabulary';
+
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/;
+
+/** A time in a rule test: an offset from the test's `start` (`90s`, `5m`) or an ISO 8601 time. */
+export const testTime = z.string().refine((text) => parseDurationMs(text) !== null || ISO_TIME.test(text), {
+  message: 'use an offset such as 0s, 90s, 5m, 1h30m or an ISO 8601 time',
+});
+
+const stringMap = z.record(z.string(), z.string());
+
+/** An Alertmanager alert written in short: times default to the step's time. */
+const shortAlert = z
+  .object({
+    labels: stringMap,
+    annotations: stringMap.optional(),
+    status: z.enum(['firing', 'resolved']).default('firing'),
+    startsAt: testTime.optional(),
+    endsAt: testTime.optional(),
+    fingerprint: z.string().optional(),
+  })
+  .strict();
+
+/** The fields of an incident a step can expect; only the fields given are compared. */
+const expectedIncident = z
+  .object({
+    healthModel: z.string(),
+    metric: z.string(),
+    key: z.string(),
+    impact: z.enum(IMPACTS),
+    category: z.enum(CATEGORIES),
+    priority: z.enum(PRIORITIES),
+    status: z.enum(INCIDENT_STATUSES),
+    title: z.string(),
+    summary: z.string(),
+    alertCount: z.number().int().min(0),
+    firingCount: z.number().int().min(0),
+    deliveryCount: z.number().int().min(0),
+    reopenCount: z.number().int().min(0),
+  })
+  .partial()
+  .strict();
+
+/** One point of a test's timeline: optionally a webhook, then what the incidents must be. */
+const step = z
+  .object({
+    at: testTime.default('0s'),
+    /** A source name of the config, or a source type; default `alertmanager`. */
+    source: z.string().optional(),
+    fixture: z.string().optional(),
+    payload: z.unknown().optional(),
+    alerts: z.array(shortAlert).optional(),
+    expect: z
+      .object({
+        /** Every incident of the store, oldest first. */
+        incidents: z.array(expectedIncident),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .refine((s) => [s.fixture, s.payload, s.alerts].filter((x) => x !== undefined).length <= 1, {
+    message: 'give at most one of fixture, payload and alerts',
+  });
+
+/** A rule test file: the rules and config under test, and tests that each start from an empty store. */
+export const ruleTestFileSchema = z
+  .object({
+    /** Rule files under test, relative to this file; default: every rule file of the config's rules directory. */
+    rules: z.array(z.string().min(1)).optional(),
+    /** The config whose defaults, sources and fallback apply, relative to this file. */
+    config: z.string().min(1).optional(),
+    /** Where `fixture:` paths start, relative to this file; INCIDENT_BRIDGE_FIXTURES overrides it. */
+    fixtures: z.string().min(1).optional(),
+    /** Time zero of every test; default 2025-03-18T09:00:00Z. */
+    start: z.string().regex(ISO_TIME, 'expected an ISO 8601 time').optional(),
+    tests: z
+      .array(
+        z
+          .object({
+            name: z.string().min(1),
+            steps: z.array(step).min(1),
+          })
+          .strict(),
+      )
+      .min(1),
+  })
+  .strict();
+
+export type RuleTestFile = z.output<typeof ruleTestFileSchema>;
+export type RuleTestStep = RuleTestFile['tests'][number]['steps'][number];
+export type ExpectedIncident = z.output<typeof expectedIncident>;
+export type ShortAlert = z.output<typeof shortAlert>;
+
+/** Resolves a test time against the test's start: offsets add to it, ISO times stand as they are. Epoch ms. */
+export function resolveTestTime(text: string, startMs: number): number {
+  const offset = parseDurationMs(text);
+  return offset !== null ? startMs + offset : Date.parse(text);
+}
