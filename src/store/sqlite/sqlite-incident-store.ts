@@ -21,7 +21,12 @@ export class SqliteIncidentStore implements IncidentStore {
 
   runBatch<T>(units: ((tx: IngestTransaction) => T)[]): Promise<Settled<T>[]> {
     const results: Settled<T>[] = [];
-    const unit = this.db.transaction((work: (tx: IngestTransaction) => T) => work(this.tx));
+    const unit = this.db.transaction((work: (tx: IngestTransaction) => T) => {
+      const value = work(this.tx);
+      // Cached incident changes belong to this unit's savepoint: write them before it is released.
+      this.tx.flush();
+      return value;
+    });
     try {
       this.db.transaction(() => {
         for (const work of units) {
@@ -29,6 +34,7 @@ export class SqliteIncidentStore implements IncidentStore {
             // Nested better-sqlite3 transactions are savepoints: a throw undoes this unit only.
             results.push({ ok: true, value: unit(work) });
           } catch (error) {
+            this.tx.discard();
             results.push({ ok: false, error });
           }
         }
@@ -36,6 +42,8 @@ export class SqliteIncidentStore implements IncidentStore {
     } catch (error) {
       // The commit itself failed (disk full, I/O error): nothing of the batch is stored.
       return Promise.resolve(units.map(() => ({ ok: false, error }) as Settled<T>));
+    } finally {
+      this.tx.discard();
     }
     return Promise.resolve(results);
   }

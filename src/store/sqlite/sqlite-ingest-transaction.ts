@@ -10,6 +10,9 @@ type Row = Record<string, unknown>;
  */
 export class SqliteIngestTransaction implements IngestTransaction {
   private readonly updates = new Map<string, Database.Statement>();
+  // Incidents read or changed in the current unit; writes wait in `dirty` until `flush`.
+  private readonly incidents = new Map<number, IncidentRecord>();
+  private readonly dirty = new Map<number, object>();
   private readonly stmt: Record<string, Database.Statement>;
 
   constructor(private readonly db: Database.Database) {
@@ -66,27 +69,59 @@ export class SqliteIngestTransaction implements IngestTransaction {
   }
 
   incident(id: number): IncidentRecord {
+    const cached = this.incidents.get(id);
+    if (cached) return { ...cached };
     const row = this.stmt.incident!.get(id) as Row | undefined;
     if (!row) throw new Error(`incident ${id} vanished inside its transaction`);
-    return incidentFromRow(row);
+    const record = incidentFromRow(row);
+    this.incidents.set(id, record);
+    return { ...record };
   }
 
   activeIncident(key: string): IncidentRecord | null {
+    this.flush();
     const row = this.stmt.activeIncident!.get(key) as Row | undefined;
-    return row ? incidentFromRow(row) : null;
+    return row ? this.remember(incidentFromRow(row)) : null;
   }
 
   lastResolvedIncident(key: string): IncidentRecord | null {
+    this.flush();
     const row = this.stmt.lastResolved!.get(key) as Row | undefined;
-    return row ? incidentFromRow(row) : null;
+    return row ? this.remember(incidentFromRow(row)) : null;
   }
 
   insertIncident(incident: NewIncident): number {
+    this.flush();
     return Number(this.stmt.insertIncident!.run(bind(incident)).lastInsertRowid);
   }
 
+  /**
+   * Changes an incident in the unit's cache; the row is written by `flush`, once per incident
+   * however many alerts of a webhook touched it.
+   */
   updateIncident(id: number, patch: Partial<Omit<IncidentRecord, 'id' | 'key'>>): void {
-    this.update('incidents', INCIDENT_COLUMNS, id, patch);
+    const current = this.incidents.get(id) ?? this.remember(this.incident(id));
+    Object.assign(current, patch);
+    this.dirty.set(id, { ...(this.dirty.get(id) ?? {}), ...patch });
+  }
+
+  /** Writes the cached incident changes; called before queries that read incidents and at the end of each unit. */
+  flush(): void {
+    for (const [id, patch] of this.dirty) this.update('incidents', INCIDENT_COLUMNS, id, patch);
+    this.dirty.clear();
+  }
+
+  /** Forgets the cache: after a unit rolled back, or when a batch ends. */
+  discard(): void {
+    this.incidents.clear();
+    this.dirty.clear();
+  }
+
+  private remember(record: IncidentRecord): IncidentRecord {
+    const cached = this.incidents.get(record.id);
+    if (cached) return { ...cached };
+    this.incidents.set(record.id, record);
+    return { ...record };
   }
 
   appendTimeline(incidentId: number, entry: TimelineEntry): void {
