@@ -1,10 +1,11 @@
-import axios from 'axios';
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import { z } from 'zod';
 import type { Clock } from '../../core/clock';
 import { parseRetryAfterMs } from '../backoff';
 import type { Channel, ChannelRef, DeliveryOutcome, Notification, NotifyEvent } from '../channel';
-import { outcomeOfError, outcomeOfStatus } from '../http-outcome';
+import { deliverWithProgress, serviceClient } from '../service-client';
+import type { DeliveryProgress } from '../service-client';
+import { outcomeOfStatus } from '../http-outcome';
 import { renderPlainText } from '../message-content';
 
 const idSchema = z.union([z.string().regex(/^\d+$/), z.number().int().positive()]).transform(String);
@@ -88,26 +89,14 @@ export class JiraChannel implements Channel {
       config.bearerToken !== undefined
         ? `Bearer ${config.bearerToken}`
         : `Basic ${Buffer.from(`${config.email ?? ''}:${config.apiToken ?? ''}`).toString('base64')}`;
-    this.http = axios.create({
-      baseURL: config.url.replace(/\/+$/, ''),
-      timeout: config.timeoutMs,
-      headers: { authorization, accept: 'application/json', 'content-type': 'application/json', 'user-agent': 'incident-bridge' },
-      validateStatus: () => true,
-      maxRedirects: 0,
-    });
+    this.http = serviceClient(config.url, config.timeoutMs, { authorization, accept: 'application/json' });
   }
 
   async send(n: Notification): Promise<DeliveryOutcome> {
-    // What is learned on the way (a request found, a comment added) must reach the store on every path.
-    const progress: { ref?: ChannelRef } = {};
-    try {
-      return await this.deliver(n, progress);
-    } catch (error) {
-      return { ...outcomeOfError(error), ...(progress.ref ? { ref: progress.ref } : {}) };
-    }
+    return deliverWithProgress((progress) => this.deliver(n, progress));
   }
 
-  private async deliver(n: Notification, progress: { ref?: ChannelRef }): Promise<DeliveryOutcome> {
+  private async deliver(n: Notification, progress: DeliveryProgress): Promise<DeliveryOutcome> {
     let issueKey = typeof n.ref?.issueKey === 'string' ? n.ref.issueKey : null;
     if (issueKey === null && (n.attempt > 1 || n.event !== 'opened')) {
       const found = await this.findRequest(n.incident.id);

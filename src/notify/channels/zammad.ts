@@ -1,10 +1,11 @@
-import axios from 'axios';
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import { z } from 'zod';
 import type { Clock } from '../../core/clock';
 import { parseRetryAfterMs } from '../backoff';
 import type { Channel, ChannelRef, DeliveryOutcome, Notification, NotifyEvent } from '../channel';
-import { outcomeOfError, outcomeOfStatus } from '../http-outcome';
+import { deliverWithProgress, serviceClient } from '../service-client';
+import type { DeliveryProgress } from '../service-client';
+import { outcomeOfStatus } from '../http-outcome';
 import { renderHtml } from '../message-content';
 
 /** Config of a Zammad service desk: where tickets go, with which customer and priorities. */
@@ -72,26 +73,14 @@ export class ZammadChannel implements Channel {
     private readonly clock: Clock,
   ) {
     this.name = config.name;
-    this.http = axios.create({
-      baseURL: config.url.replace(/\/+$/, ''),
-      timeout: config.timeoutMs,
-      headers: { authorization: `Token token=${config.apiToken}`, 'content-type': 'application/json', 'user-agent': 'incident-bridge' },
-      validateStatus: () => true,
-      maxRedirects: 0,
-    });
+    this.http = serviceClient(config.url, config.timeoutMs, { authorization: `Token token=${config.apiToken}` });
   }
 
   async send(n: Notification): Promise<DeliveryOutcome> {
-    // What is learned on the way (a ticket found, a note added) must reach the store on every path.
-    const progress: { ref?: ChannelRef } = {};
-    try {
-      return await this.deliver(n, progress);
-    } catch (error) {
-      return { ...outcomeOfError(error), ...(progress.ref ? { ref: progress.ref } : {}) };
-    }
+    return deliverWithProgress((progress) => this.deliver(n, progress));
   }
 
-  private async deliver(n: Notification, progress: { ref?: ChannelRef }): Promise<DeliveryOutcome> {
+  private async deliver(n: Notification, progress: DeliveryProgress): Promise<DeliveryOutcome> {
     let ticketId = typeof n.ref?.ticketId === 'number' ? n.ref.ticketId : null;
     if (ticketId === null && (n.attempt > 1 || n.event !== 'opened')) {
       const found = await this.findTicket(n.incident.id);
