@@ -93,7 +93,8 @@ function readQuoted(text: string, start: number): [string, number] {
     if (text[i] === '\\') {
       const next = text[i + 1];
       if (next === undefined) break;
-      value += next === 'n' ? '\n' : next === 't' ? '\t' : next;
+      // Only \" \\ \n \t are escapes; any other backslash stays, so regex escapes such as \. and \d survive.
+      value += next === 'n' ? '\n' : next === 't' ? '\t' : next === '"' || next === '\\' ? next : `\\${next}`;
       i += 2;
     } else {
       value += text[i];
@@ -111,7 +112,8 @@ function findBareEnd(text: string, start: number, braced: boolean): number {
 }
 
 function buildMatcher(name: string, op: MatchOp, value: string, offset: number): Matcher {
-  const text = `${name}${op}${JSON.stringify(value)}`;
+  // Written back as a user would write it: only quotes escaped, regex backslashes left alone.
+  const text = `${name}${op}"${value.replace(/"/g, '\\"')}"`;
   if (op === '=' || op === '!=') return { name, op, value, text };
   let source = value;
   let flags = 'u';

@@ -32,7 +32,7 @@ describe('explain', () => {
         skipped: null,
         matchers: [
           { matcher: 'alertname="BlackboxProbeFailed"', matched: true, actual: 'BlackboxProbeFailed' },
-          { matcher: 'instance=~"https?://checkout.example.net/.*"', matched: true, actual: 'https://checkout.example.net/health' },
+          { matcher: 'instance=~"https?://checkout\\.example\\.net/.*"', matched: true, actual: 'https://checkout.example.net/health' },
         ],
       },
     ]);
@@ -53,7 +53,7 @@ describe('explain', () => {
   test('no match: each metric tried before the one that claims the alert says which matcher failed', async () => {
     const [e] = await explain([{ labels: { alertname: 'KubePodCrashLooping', namespace: 'payments' }, startsAt: T0 }]);
     expect(e!.tried.map((t) => [t.metric, t.matched, t.matchers.filter((m) => !m.matched).map((m) => `${m.matcher} saw ${m.actual}`)])).toEqual([
-      ['checkout-available', false, ['alertname="BlackboxProbeFailed" saw KubePodCrashLooping', 'instance=~"https?://checkout.example.net/.*" saw null']],
+      ['checkout-available', false, ['alertname="BlackboxProbeFailed" saw KubePodCrashLooping', 'instance=~"https?://checkout\\.example\\.net/.*" saw null']],
       ['checkout-success-rate', false, ['alertname=~"CheckoutErrorRateHigh|CheckoutSuccessRateLow|CheckoutLatencyHigh" saw KubePodCrashLooping']],
       ['checkout-workloads', false, ['namespace="checkout" saw payments']],
       ['payments-authorization', false, ['alertname=~"PaymentAuthorizationRateLow|PaymentProviderErrors|PaymentProviderTimeouts" saw KubePodCrashLooping']],

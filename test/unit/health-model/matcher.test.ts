@@ -51,6 +51,14 @@ describe('parseMatchers', () => {
     expect((caught as MatcherSyntaxError).message).toContain(message);
   });
 
+  test('keeps regex escapes inside quoted values', () => {
+    const [m] = parseMatchers('instance=~"https?://checkout\\.example\\.net/.*"');
+    expect(m?.value).toBe('https?://checkout\\.example\\.net/.*');
+    expect(matchesAll([m!], { instance: 'https://checkout.example.net/health' })).toBe(true);
+    expect(matchesAll([m!], { instance: 'https://checkoutXexample.net/health' })).toBe(false);
+    expect(matchesAll(parseMatchers('code=~"5\\d\\d"'), { code: '503' })).toBe(true);
+  });
+
   test('does not read inherited properties as labels', () => {
     expect(matchesAll(parseMatchers('constructor=~".+"'), {})).toBe(false);
     expect(matchesAll(parseMatchers('toString=""'), {})).toBe(true);
