@@ -26,7 +26,7 @@ describe('incident-bridge check', () => {
 
   test('the example config and health models are clean', () => {
     const { code, out } = check(['--config', path.join(REPO_DIR, 'config/incident-bridge.yaml'), '--strict']);
-    expect(out).toBe(`${path.join(REPO_DIR, 'config/incident-bridge.yaml')}: 2 health models, 15 metrics, 0 warnings\n`);
+    expect(out).toBe(`${path.join(REPO_DIR, 'config/incident-bridge.yaml')}: 2 health models, 17 metrics, 0 warnings\n`);
     expect(code).toBe(0);
   });
 
