@@ -41,7 +41,7 @@ describe('rules API: GET /api/v1/rules, POST /-/reload, POST /api/v1/explain', (
     expect(failed.json).toMatchObject({ error: 'reload_failed' });
     expect((failed.json.detail as Json[]).map((p) => p.text)).toEqual([`${broken}:6:22: error: metrics[0].matchers[0]: regular expression can backtrack catastrophically: nested quantifier in "(a+)+"`]);
     const after = await t.get('/api/v1/rules');
-    expect(after.json).toMatchObject({ ok: false, reloads: 2, metrics: 15, lastSuccessAt: '2025-03-18T09:40:00.000Z' });
+    expect(after.json).toMatchObject({ ok: false, reloads: 2, metrics: 17, lastSuccessAt: '2025-03-18T09:40:00.000Z' });
     expect((after.json.errors as Json[])[0]).toMatchObject({ file: broken, line: 6, col: 22, severity: 'error' });
     const metrics = await fetch(`${t.url}/metrics`).then((r) => r.text());
     expect(metrics).toMatch(/^incident_bridge_rules_last_reload_successful 0$/m);
