@@ -32,7 +32,7 @@ describe('rules API: GET /api/v1/rules, POST /-/reload, POST /api/v1/explain', (
     const first = await t.get('/api/v1/rules');
     expect(first.status).toBe(200);
     expect(first.json).toMatchObject({ ok: true, reloads: 1, errors: [], warnings: [], metrics: 17, loadedAt: '2025-03-18T09:40:00.000Z' });
-    expect((first.json.healthModels as Json[]).map((m) => [m.name, (m.metrics as string[]).length])).toEqual([['online-shop', 9], ['shop-infrastructure', 6]]);
+    expect((first.json.healthModels as Json[]).map((m) => [m.name, (m.metrics as string[]).length])).toEqual([['online-shop', 9], ['shop-infrastructure', 8]]);
 
     const broken = path.join(rulesDir, 'zz-broken.yaml');
     writeFileSync(broken, 'name: broken\nowner: x\ncriticality: high\nmetrics:\n  - name: m\n    matchers: [\'job=~"(a+)+"\']\n    impact: defect\n    category: software\n');
