@@ -1,5 +1,5 @@
 import type { IncidentRecord } from '../store/store';
-import type { ExpectedIncident } from './test-file';
+import type { ExpectedIncident, ExpectedNotification } from './test-file';
 
 const SUMMARY_FIELDS: (keyof ExpectedIncident)[] = ['healthModel', 'metric', 'status', 'priority'];
 
@@ -52,4 +52,34 @@ function inline(record: Record<string, unknown>): string {
   return `{${Object.entries(record)
     .map(([k, v]) => `${k}: ${JSON.stringify(v)}`)
     .join(', ')}}`;
+}
+
+/** A notification a step queued, as a rule test sees it. */
+export interface QueuedNotification {
+  channel: string;
+  event: string;
+  healthModel: string;
+  metric: string;
+}
+
+/**
+ * Compares the notifications a step queued with its expectation, in order and on the fields the
+ * expectation names; a different count shows both lists. Pure.
+ */
+export function compareNotifications(expected: readonly ExpectedNotification[], actual: readonly QueuedNotification[]): string[] {
+  const show = (n: Record<string, unknown>, fields: string[]): string => inline(Object.fromEntries(fields.map((f) => [f, n[f]])));
+  if (expected.length !== actual.length) {
+    const lines = [`expected ${expected.length} notification${expected.length === 1 ? '' : 's'} queued, actual ${actual.length}:`];
+    for (const want of expected) lines.push(`  - ${inline(want)}`);
+    for (const got of actual) lines.push(`  + ${show({ ...got }, ['channel', 'event', 'healthModel', 'metric'])}`);
+    return lines;
+  }
+  const lines: string[] = [];
+  expected.forEach((want, i) => {
+    const got = actual[i] as QueuedNotification;
+    for (const field of Object.keys(want) as (keyof ExpectedNotification)[]) {
+      if (got[field] !== want[field]) lines.push(`notifications[${i}] ${field}: expected ${JSON.stringify(want[field])}, actual ${JSON.stringify(got[field])}`);
+    }
+  });
+  return lines;
 }

@@ -12,7 +12,9 @@ import { createPipeline } from '../incidents/pipeline';
 import type { Pipeline } from '../incidents/pipeline';
 import { SOURCE_TYPES } from '../sources/source-types';
 import type { SourceType } from '../sources/source-types';
-import { compareIncidents } from './compare';
+import { compareIncidents, compareNotifications } from './compare';
+import type { QueuedNotification } from './compare';
+import { channelsFor } from '../notify/notify-router';
 import { resolveTestTime, ruleTestFileSchema } from './test-file';
 import type { RuleTestFile, RuleTestStep } from './test-file';
 
@@ -95,10 +97,20 @@ async function runTest(test: RuleTestFile['tests'][number], ctx: TestContext): P
   const startMs = Date.parse(ctx.data.start ?? DEFAULT_START);
   const clock = new StepClock(startMs);
   const { config } = ctx.loaded;
-  const pipeline = createPipeline({ ruleSet: ctx.ruleSet, clock, policy: { reopenWindowMs: config.incidents.reopenWindow }, replayWindowMs: config.incidents.replayWindow });
+  const channelNames = config.notifications.channels.map((c) => c.name);
+  const pipeline = createPipeline({
+    ruleSet: ctx.ruleSet,
+    clock,
+    policy: {
+      reopenWindowMs: config.incidents.reopenWindow,
+      channelsFor: (event, incident) => channelsFor(event, incident, config.notifications.routes, channelNames),
+    },
+    replayWindowMs: config.incidents.replayWindow,
+  });
+  const seen = { lastNotificationId: 0 };
   try {
     for (const [i, step] of test.steps.entries()) {
-      const lines = await runStep(step, pipeline, clock, startMs, ctx);
+      const lines = await runStep(step, pipeline, clock, startMs, ctx, seen);
       if (lines.length > 0) return { name: test.name, passed: false, failure: { step: i + 1, at: step.at, lines } };
     }
     return { name: test.name, passed: true, failure: null };
@@ -107,7 +119,7 @@ async function runTest(test: RuleTestFile['tests'][number], ctx: TestContext): P
   }
 }
 
-async function runStep(step: RuleTestStep, pipeline: Pipeline, clock: StepClock, startMs: number, ctx: TestContext): Promise<string[]> {
+async function runStep(step: RuleTestStep, pipeline: Pipeline, clock: StepClock, startMs: number, ctx: TestContext, seen: { lastNotificationId: number }): Promise<string[]> {
   const at = resolveTestTime(step.at, startMs);
   if (at < clock.ms) return [`at: ${step.at} is earlier than the step before; a timeline only moves forward`];
   clock.ms = at;
@@ -125,9 +137,19 @@ async function runStep(step: RuleTestStep, pipeline: Pipeline, clock: StepClock,
       throw error;
     }
   }
+  // The notifications this step queued, whether or not the step checks them.
+  const queued = pipeline.db
+    .prepare('SELECT n.id, n.channel, n.event, i.health_model AS healthModel, i.metric FROM notifications n JOIN incidents i ON i.id = n.incident_id WHERE n.id > ? ORDER BY n.id')
+    .all(seen.lastNotificationId) as ({ id: number } & QueuedNotification)[];
+  if (queued.length > 0) seen.lastNotificationId = queued[queued.length - 1]!.id;
   if (!step.expect) return [];
-  const actual = (await pipeline.readModel.listIncidents({ limit: 10_000 })).reverse();
-  return compareIncidents(step.expect.incidents, actual);
+  const lines: string[] = [];
+  if (step.expect.incidents) {
+    const actual = (await pipeline.readModel.listIncidents({ limit: 10_000 })).reverse();
+    lines.push(...compareIncidents(step.expect.incidents, actual));
+  }
+  if (step.expect.notifications) lines.push(...compareNotifications(step.expect.notifications, queued));
+  return lines;
 }
 
 function stepBody(step: RuleTestStep, at: number, startMs: number, fixturesDir: string): unknown {

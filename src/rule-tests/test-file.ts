@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseDurationMs } from '../core/duration';
 import { CATEGORIES, IMPACTS, INCIDENT_STATUSES, PRIORITIES } from '../core/vocabulary';
+import { NOTIFY_EVENTS } from '../notify/channel';
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/;
 
@@ -43,6 +44,17 @@ const expectedIncident = z
   .partial()
   .strict();
 
+/** A notification a step must queue; only the fields given are compared. */
+const expectedNotification = z
+  .object({
+    channel: z.string(),
+    event: z.enum(NOTIFY_EVENTS),
+    healthModel: z.string(),
+    metric: z.string(),
+  })
+  .partial()
+  .strict();
+
 /** One point of a test's timeline: optionally a webhook, then what the incidents must be. */
 const step = z
   .object({
@@ -55,7 +67,9 @@ const step = z
     expect: z
       .object({
         /** Every incident of the store, oldest first. */
-        incidents: z.array(expectedIncident),
+        incidents: z.array(expectedIncident).optional(),
+        /** The notifications this step queued, in order (routes and channels of the config). */
+        notifications: z.array(expectedNotification).optional(),
       })
       .strict()
       .optional(),
@@ -92,6 +106,7 @@ export const ruleTestFileSchema = z
 /** A validated rule test file. */
 export type RuleTestFile = z.output<typeof ruleTestFileSchema>;
 /** One step of a test's timeline. */
+export type ExpectedNotification = z.output<typeof expectedNotification>;
 export type RuleTestStep = RuleTestFile['tests'][number]['steps'][number];
 /** The fields of one incident a step expects. */
 export type ExpectedIncident = z.output<typeof expectedIncident>;

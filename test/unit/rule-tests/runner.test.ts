@@ -27,6 +27,20 @@ describe('the rule test runner', () => {
     );
   });
 
+  test('notifications queued by each step are checked against the routes of the config', async () => {
+    const file = path.join(DIR, 'notifications.test.yaml');
+    const report = formatRuleTestResults([await runRuleTestFile(file, options)]);
+    expect(report.text).toBe(
+      [
+        `ok   ${file}: a P1 pages and opens a desk ticket; its resolve goes to the desk only`,
+        `FAIL ${file}: a P4 goes to the desk only, and this expectation is wrong on purpose: step 1 (at 0s)`,
+        '  notifications[0] channel: expected "pager", actual "desk"',
+        '1 rule test passed, 1 failed',
+        '',
+      ].join('\n'),
+    );
+  });
+
   test('an invalid test file cannot run and says where it is wrong', async () => {
     const file = path.join(DIR, 'invalid.test.yaml');
     const report = formatRuleTestResults([await runRuleTestFile(file, options)]);
