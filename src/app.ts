@@ -100,12 +100,7 @@ export function createApp(options: AppOptions): App {
     if (timersOn && channels.size > 0) outboxTask.kick();
   };
   const queue = new IngestQueue({
-    store: {
-      runBatch: (units) => requireStore().runBatch(units),
-      dueForResolve: (now, limit) => requireStore().dueForResolve(now, limit),
-      pruneReceipts: (before) => requireStore().pruneReceipts(before),
-      close: () => undefined,
-    },
+    store: delegateTo(requireStore),
     policy: () => ({ reopenWindowMs: config.incidents.reopenWindow, channelsFor: notifyChannels }),
     onBatch: (size) => metrics.commitBatchSize.observe(size),
     onResult: (result) => result.events.forEach(onEvent),
@@ -142,7 +137,11 @@ export function createApp(options: AppOptions): App {
     },
   });
   let http: Server | null = null;
-  let timer: NodeJS.Timeout | null = null;
+  const resolveTask = new PeriodicTask({
+    intervalMs: RESOLVE_INTERVAL_MS,
+    run: () => (worker ? worker.runOnce() : Promise.resolve(0)),
+    onError: (error) => logger.error('resolve worker failed', { error }),
+  });
 
   function requireStore(): IncidentStore {
     if (!store) throw new Error('store is not open');
@@ -159,19 +158,6 @@ export function createApp(options: AppOptions): App {
 
   function reload(): { ok: boolean; problems: FileProblem[] } {
     return ruleReloader.reload();
-  }
-
-  function scheduleResolve(): void {
-    // Jitter spreads the runs; the next run is scheduled only after this one ends, so runs never overlap.
-    timer = setTimeout(() => {
-      void (worker as ResolveWorker)
-        .runOnce()
-        .catch((error: unknown) => logger.error('resolve worker failed', { error }))
-        .finally(() => {
-          if (timer) scheduleResolve();
-        });
-    }, RESOLVE_INTERVAL_MS * (0.8 + Math.random() * 0.4));
-    timer.unref();
   }
 
   return {
@@ -220,7 +206,7 @@ export function createApp(options: AppOptions): App {
       ready = true;
       if (options.watchRules ?? timersOn) ruleWatcher.start();
       if (timersOn) {
-        scheduleResolve();
+        resolveTask.start();
         outboxTask.start();
       }
       logger.info('incident-bridge ready', { listen: this.url(), store: loaded.storePath, rules: loaded.rulesDir });
@@ -228,8 +214,7 @@ export function createApp(options: AppOptions): App {
     async stop() {
       ready = false;
       ruleWatcher.stop();
-      if (timer) clearTimeout(timer);
-      timer = null;
+      await resolveTask.stop();
       await outboxTask.stop();
       if (http) {
         const h = http;
