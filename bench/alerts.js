@@ -334,4 +334,4 @@ function apiBody(notification) {
   );
 }
 
-module.exports = { createTraffic, webhookBody, apiBody, fingerprint };
+module.exports = { createTraffic, webhookBody, apiBody, fingerprint, buildCatalogue, prng };

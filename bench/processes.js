@@ -49,7 +49,9 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  * when the benchmark process exits for any reason.
  */
 function startChild(name, command, args, options) {
-  const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+  const { ipc, ...spawnOptions } = options || {};
+  // With `ipc`, the child gets a message channel (process.send) besides its output.
+  const child = spawn(command, args, { ...spawnOptions, stdio: ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'] });
   const handle = { name, child, output: '', exited: null };
   const keep = (chunk) => {
     handle.output = (handle.output + chunk.toString('utf8')).slice(-8000);
@@ -72,8 +74,8 @@ function startChild(name, command, args, options) {
   return handle;
 }
 
-/** Polls `url` until it answers 200, the child exits, or the timeout passes. */
-async function waitReady(handle, url, timeoutMs) {
+/** Polls `url` every `pollMs` until it answers 200, the child exits, or the timeout passes. */
+async function waitReady(handle, url, timeoutMs, pollMs = 50) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (handle.exited) {
@@ -86,7 +88,7 @@ async function waitReady(handle, url, timeoutMs) {
       // not listening yet
     }
     if (Date.now() > deadline) throw new Error(`${handle.name} not ready at ${url} after ${timeoutMs} ms:\n${handle.output}`);
-    await sleep(50);
+    await sleep(pollMs);
   }
 }
 
@@ -116,9 +118,10 @@ function killAll() {
 /**
  * Writes a daemon config in `dir`, shaped as config/incident-bridge.yaml: the repository's own
  * config with absolute paths to the store and the rules, one unauthenticated `alertmanager`
- * source, and the log level from INCIDENT_BRIDGE_LOG_LEVEL (warn by default).
+ * source, and the log level from INCIDENT_BRIDGE_LOG_LEVEL (warn by default). `configure(doc)`
+ * may change the YAML document further (e.g. add notification channels).
  */
-function writeDaemonConfig(dir, { listen, dbFile }) {
+function writeDaemonConfig(dir, { listen, dbFile, configure }) {
   const source = path.join(REPO, 'config', 'incident-bridge.yaml');
   const doc = YAML.parseDocument(fs.readFileSync(source, 'utf8'));
   if (doc.errors.length > 0) throw new Error(`cannot parse ${source}: ${doc.errors[0].message}`);
@@ -127,27 +130,37 @@ function writeDaemonConfig(dir, { listen, dbFile }) {
   doc.setIn(['rules', 'dir'], path.join(REPO, 'rules'));
   doc.set('sources', doc.createNode([{ name: 'alertmanager', type: 'alertmanager' }]));
   doc.setIn(['log', 'level'], '${INCIDENT_BRIDGE_LOG_LEVEL:-warn}');
+  if (configure) configure(doc);
   const file = path.join(dir, 'incident-bridge.yaml');
   fs.writeFileSync(file, doc.toString());
   return file;
 }
 
-/** Starts `node dist/main.js serve` on a fresh port with a fresh store file in `dir`. */
-async function startDaemon(dir) {
+/**
+ * Starts `node dist/main.js serve` on a fresh port, with a fresh store file in `dir` unless
+ * `options.dbFile` names one. Options: `configure(doc)` edits the config (see writeDaemonConfig),
+ * `nodeArgs` go before the script (e.g. --cpu-prof), `pollMs` is how often readiness is polled,
+ * `timeoutMs` how long it may take. `startedToReadyMs` is the time from the spawn to the first
+ * 200 of /-/ready, as precise as `pollMs`.
+ */
+async function startDaemon(dir, options = {}) {
   const main = path.join(REPO, 'dist', 'main.js');
   if (!fs.existsSync(main)) throw new Error(`${main} is missing: run npm run build first`);
   fs.mkdirSync(dir, { recursive: true });
   const port = await freePort();
   const listen = `127.0.0.1:${port}`;
-  const dbFile = path.join(dir, 'incident-bridge.db');
-  const config = writeDaemonConfig(dir, { listen, dbFile });
-  const handle = startChild('incident-bridge', process.execPath, [main, 'serve', '--config', config, '--listen', listen, '--db', dbFile], {
-    cwd: REPO,
+  const dbFile = options.dbFile || path.join(dir, 'incident-bridge.db');
+  const config = writeDaemonConfig(dir, { listen, dbFile, configure: options.configure });
+  const args = [...(options.nodeArgs || []), main, 'serve', '--config', config, '--listen', listen, '--db', dbFile];
+  const spawnedAt = process.hrtime.bigint();
+  const handle = startChild('incident-bridge', process.execPath, args, {
+    cwd: options.cwd || REPO,
     env: { ...process.env, INCIDENT_BRIDGE_LOG_LEVEL: process.env.INCIDENT_BRIDGE_LOG_LEVEL || 'warn' },
   });
   const url = `http://${listen}`;
-  await waitReady(handle, `${url}/-/ready`, 20_000);
-  return { handle, url, dbFile, config };
+  await waitReady(handle, `${url}/-/ready`, options.timeoutMs || 20_000, options.pollMs || 50);
+  const startedToReadyMs = Number(process.hrtime.bigint() - spawnedAt) / 1e6;
+  return { handle, url, dbFile, config, startedToReadyMs };
 }
 
 const ALERTMANAGER_BIN = process.env.BENCH_ALERTMANAGER_BIN || '/usr/bin/prometheus-alertmanager';
@@ -207,6 +220,9 @@ async function alertmanagerVersion() {
 module.exports = {
   REPO,
   httpRequest,
+  startChild,
+  freePort,
+  sleep,
   startDaemon,
   startAlertmanager,
   alertmanagerAvailable,

@@ -54,14 +54,66 @@ function targets(results) {
     });
 }
 
+/** What must not happen in scenarios A to D: failed requests, lost notifications, a wrong store. */
+function extraProblems(extra) {
+  const out = [];
+  const exited = (id, exit, output) => {
+    if (exit && exit.code !== 0) out.push(`${id} incident-bridge: exited with ${JSON.stringify(exit)} on SIGTERM; output:\n${output || ''}`);
+  };
+  const a = extra.notify;
+  if (a) {
+    if (a.failedWebhooks > 0) out.push(`A: ${a.failedWebhooks} of ${a.webhooks} webhooks failed, e.g. ${a.failureSamples[0] || '-'}`);
+    if (a.distinctIncidents !== a.webhooks2xx) out.push(`A: ${a.webhooks2xx} webhooks answered 200 but named ${a.distinctIncidents} distinct incidents (each should open its own)`);
+    if (a.withoutAttempt > 0) out.push(`A: ${a.withoutAttempt} incidents had no delivery attempt at the receiver within 15 s`);
+    if (a.withoutIdempotencyKey > 0) out.push(`A: ${a.withoutIdempotencyKey} delivery attempts without an Idempotency-Key header`);
+    exited('A', a.exit, a.daemonOutput);
+  }
+  const b = extra.storm;
+  if (b) {
+    if (b.failures > 0) out.push(`B: ${b.failures} webhooks failed, e.g. ${b.failureSamples[0] || '-'}`);
+    if (b.alertsAccepted !== b.alertsSent) out.push(`B: ${b.alertsAccepted} alerts accepted of ${b.alertsSent} sent`);
+    if (!b.storeMatches) out.push(`B: the store differs from what the storm must leave in ${b.storeDifferences} place(s), e.g. ${b.storeDifferenceSamples.slice(0, 3).join('; ')}`);
+    exited('B', b.exit, b.daemonOutput);
+  }
+  const g = extra.growth;
+  if (g) {
+    for (const [name, side] of [['C-empty', g.empty], ['C-large', g.large]]) {
+      if (!side) continue;
+      const i = side.ingest;
+      if (i.failures > 0) {
+        out.push(`${name}: ${i.failures} ingest requests failed (${i.non2xx} non-2xx, ${i.errors} transport errors of which ${i.timeouts} timeouts after 10 s)${i.errorSamples[0] ? `, e.g. ${JSON.stringify(i.errorSamples[0])}` : ''}`);
+      }
+      if (side.listing.failures > 0) out.push(`${name}: ${side.listing.failures} listing requests failed`);
+    }
+    for (const [name, exit] of [['C-empty', g.emptyExit], ['C-large', g.largeExit]]) exited(name, exit, null);
+  }
+  return out;
+}
+
+/** The targets of A to D, each `{scenario, metric, target, value, met}` (`atLeast`: value >= target). */
+function extraTargets(extra) {
+  const t = [];
+  if (extra.notify) {
+    const v = extra.notify.toFirstAttemptMs.p99;
+    t.push({ scenario: 'A', metric: 'webhook sent to first delivery attempt, p99 ms', target: extra.notify.p99TargetMs, value: v, met: v !== null && v < extra.notify.p99TargetMs && extra.notify.withoutAttempt === 0 });
+  }
+  if (extra.storm) {
+    const v = extra.storm.peakRssMiB;
+    t.push({ scenario: 'B', metric: `peak RSS MiB (${fmt(extra.storm.alertsSent)} alerts)`, target: extra.storm.rssTargetMiB, value: v, met: v !== null && v < extra.storm.rssTargetMiB });
+  }
+  if (extra.growth) t.push(...extra.growth.targets);
+  return t;
+}
+
 function fmt(value, digits = 0) {
   if (value === null || value === undefined || Number.isNaN(value)) return '-';
   return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
-function table(header, rows) {
+/** A text table; the first `leftColumns` columns are left-aligned, the others right-aligned. */
+function table(header, rows, leftColumns = 2) {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
-  const line = (cells) => cells.map((c, i) => (i < 2 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ');
+  const line = (cells) => cells.map((c, i) => (i < leftColumns ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -72,8 +124,92 @@ function loadLabel(r, m) {
   return String(r.connections);
 }
 
+function renderExtra(output, parts) {
+  const a = output.notify;
+  if (a) {
+    parts.push('');
+    parts.push(`A. latency to the support line: ${fmt(a.rate)} webhooks/s for ${fmt(a.durationS)} s, each opening an incident; webhook channel to a loopback receiver`);
+    parts.push(
+      table(
+        ['webhooks', '2xx', 'webhook p50 ms', 'webhook p99 ms', 'to 1st attempt p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'no attempt', 'repeated'],
+        [[fmt(a.webhooks), fmt(a.webhooks2xx), fmt(a.webhookMs.p50, 2), fmt(a.webhookMs.p99, 2), fmt(a.toFirstAttemptMs.p50, 1), fmt(a.toFirstAttemptMs.p90, 1), fmt(a.toFirstAttemptMs.p99, 1), fmt(a.toFirstAttemptMs.max, 1), fmt(a.withoutAttempt), fmt(a.repeatedAttempts)]],
+        0,
+      ),
+    );
+  }
+  const b = output.storm;
+  if (b) {
+    parts.push('');
+    parts.push(`B. storm: ${fmt(b.distinctAlerts)} distinct alerts over ${fmt(b.incidentKeys)} incident keys, 100 alerts/webhook, ${fmt(b.concurrency)} in flight`);
+    parts.push(
+      table(
+        ['alerts', 'webhooks', 'wall s', 'alerts/s', 'webhook p50 ms', 'p99 ms', 'peak RSS MiB', 'RSS at end MiB', 'incidents exp/store', 'open exp/store', 'reopens', 'store check'],
+        [[
+          fmt(b.alertsSent),
+          fmt(b.webhooks),
+          fmt(b.wallS, 1),
+          fmt(b.alertsPerS),
+          fmt(b.webhookMs.p50, 1),
+          fmt(b.webhookMs.p99, 1),
+          fmt(b.peakRssMiB),
+          fmt(b.rssAtEndMiB),
+          `${fmt(b.expected.incidents)}/${b.store ? fmt(b.store.incidents) : '-'}`,
+          `${fmt(b.expected.open)}/${b.store ? fmt(b.store.open) : '-'}`,
+          fmt(b.expected.reopens),
+          b.storeMatches ? 'exact' : `${fmt(b.storeDifferences)} diffs`,
+        ]],
+        0,
+      ),
+    );
+    parts.push('(peak RSS: the daemon\'s VmHWM from /proc at the end, or the highest VmRSS sampled every 200 ms; store check: per key status, alert, firing, delivery and reopen counts)');
+  }
+  const g = output.growth;
+  if (g) {
+    const p = g.prefill;
+    parts.push('');
+    parts.push(
+      `C/D. store growth: large store pre-filled with ${fmt(p.incidents)} incidents (${fmt(p.openIncidents)} not resolved, ${fmt(p.keys)} keys), ` +
+        `${fmt(p.alerts)} alerts, ${fmt(p.timeline)} timeline rows, ${fmt(p.fileMiB)} MiB, in ${fmt(p.totalMs / 1000, 1)} s`,
+    );
+    const rows = [];
+    for (const [name, side] of [['empty', g.empty], ['large', g.large]]) {
+      if (!side) continue;
+      rows.push([
+        name,
+        fmt(side.ingest.alertsPerS),
+        fmt(side.ingest.latencyMs.p50, 1),
+        fmt(side.ingest.latencyMs.p99, 1),
+        fmt(side.listing.incidentsReturned),
+        fmt(side.listing.latencyMs.p50, 2),
+        fmt(side.listing.latencyMs.p99, 2),
+        fmt(side.listing.latencyMs.max, 2),
+      ]);
+    }
+    if (rows.length > 0) {
+      parts.push(table(['store', 'ingest alerts/s', 'ingest p50 ms', 'ingest p99 ms', 'listed', 'GET ?status=open p50 ms', 'p99 ms', 'max ms'], rows, 1));
+      parts.push(`(ingest: 100-alert webhooks, 16 connections, ${fmt(g.empty ? g.empty.ingest.durationS : g.large.ingest.durationS)} s after a warm-up; listing: sequential requests after the ingest)`);
+    }
+    const starts = [];
+    const list = (ms) => ms.map((v) => fmt(v)).join(', ');
+    if (g.startEmpty) {
+      starts.push(['empty, new file', list(g.startEmpty.newFileMs), fmt(Math.max(...g.startEmpty.newFileMs))]);
+      starts.push(['empty, existing file', list(g.startEmpty.existingFileMs), fmt(Math.max(...g.startEmpty.existingFileMs))]);
+    }
+    if (g.startLarge) starts.push(['large', list(g.startLarge.existingFileMs), fmt(Math.max(...g.startLarge.existingFileMs))]);
+    if (starts.length > 0) {
+      parts.push('');
+      parts.push('D. start to ready: spawn of node dist/main.js serve to the first 200 of /-/ready (polled every 5 ms)');
+      parts.push(table(['store', 'runs ms', 'max ms'], starts, 1));
+    }
+  }
+}
+
 function render(output) {
   const parts = [];
+  if (output.scenarios.length === 0) {
+    renderExtra(output, parts);
+    return renderTail(output, parts);
+  }
   const rows = output.scenarios.map((r) => {
     const m = r.daemon.measured;
     const d = r.daemon.daemon || {};
@@ -157,9 +293,14 @@ function render(output) {
     );
   }
 
+  renderExtra(output, parts);
+  return renderTail(output, parts);
+}
+
+function renderTail(output, parts) {
   parts.push('');
   for (const t of output.targets) {
-    parts.push(`target ${t.scenario}: ${t.metric} ${fmt(t.value, 2)} < ${t.target}: ${t.met ? 'met' : 'MISSED'}`);
+    parts.push(`target ${t.scenario}: ${t.metric} ${fmt(t.value, 2)} ${t.atLeast ? '>=' : '<'} ${t.target}: ${t.met ? 'met' : 'MISSED'}`);
   }
   for (const note of output.notes) parts.push(`note: ${note}`);
   const m = output.machine;
@@ -169,11 +310,16 @@ function render(output) {
     parts.push('');
     parts.push(`PROBLEMS (${output.problems.length}):`);
     for (const p of output.problems) parts.push(`  - ${p}`);
-  } else if (output.scenarios.length > 0) {
-    parts.push('checks: every request answered 2xx, no transport errors, every alert accepted, every body stored once');
+  } else {
+    const checks = [];
+    if (output.scenarios.length > 0) checks.push('every request answered 2xx, no transport errors, every alert accepted, every body stored once');
+    if (output.notify) checks.push('A: each webhook opened its own incident, each incident reached the receiver with an Idempotency-Key');
+    if (output.storm) checks.push('B: every alert accepted, the store exactly as the storm must leave it');
+    if (output.growth && (output.growth.empty || output.growth.large)) checks.push('C: every ingest and listing request answered 2xx');
+    if (checks.length > 0) parts.push(`checks: ${checks.join('; ')}`);
   }
   if (output.failure) parts.push(`\nFAILED: ${output.failure.split('\n')[0]}`);
   return parts.join('\n');
 }
 
-module.exports = { problems, targets, render };
+module.exports = { problems, targets, extraProblems, extraTargets, render, fmt };

@@ -11,7 +11,15 @@
  * Scenarios:
  *   1. webhooks of 1 alert at concurrency 16 and 64 (throughput, latency);
  *   2. webhooks of 100 alerts at concurrency 16 and 64;
- *   3. a fixed rate of 200 webhooks/s of 1 alert (latency; p99 target 20 ms).
+ *   3. a fixed rate of 200 webhooks/s of 1 alert (latency; p99 target 20 ms);
+ *   A. latency to the support line: webhooks that each open an incident, at 50/s, to the first
+ *      delivery attempt of its notification at a `webhook` channel receiver (p99 target 1 s);
+ *   B. a storm of 1,000,000 alerts (10,000 distinct, 500 incident keys) in 100-alert webhooks as
+ *      fast as taken: alerts/s, peak RSS (target 300 MiB), and the store checked exactly;
+ *   C. store growth: ingest rate and GET /api/v1/incidents?status=open latency with an empty
+ *      store and a pre-filled one (listing p99 target 10 ms, ingest at least 80% of empty; the
+ *      default store is a quarter of the full 1,000,000 incidents and 5,000,000 alerts);
+ *   D. start to ready (/-/ready 200) on an empty and on the pre-filled store (target 1 s).
  *
  * Environment (all optional):
  *   BENCH_DURATION_S        measured seconds per scenario (default 10)
@@ -25,7 +33,26 @@
  *                           BENCH_RATE_CONNECTIONS connections, which sends in bursts
  *   BENCH_RATE_CONNECTIONS  connections of scenario 3 when BENCH_RATE_STREAMS=1 (default 16)
  *   BENCH_P99_TARGET_MS     p99 target of scenario 3 (default 20)
- *   BENCH_SCENARIOS         which scenarios to run, e.g. "1,3" (default "1,2,3")
+ *   BENCH_SCENARIOS         which scenarios to run, e.g. "1,3,B" (default "1,2,3,A,B,C,D")
+ *   BENCH_NOTIFY_RATE       A: webhooks (new incidents) per second (default 50)
+ *   BENCH_NOTIFY_DURATION_S A: measured seconds (default 10; warm-up BENCH_WARMUP_S at the same rate)
+ *   BENCH_NOTIFY_TARGET_MS  A: p99 target of webhook sent to first delivery attempt (default 1000)
+ *   BENCH_STORM_ALERTS      B: alerts in the storm (default 1000000; a multiple of 100)
+ *   BENCH_STORM_CONCURRENCY B: webhooks in flight (default 16)
+ *   BENCH_STORM_RSS_MIB     B: peak RSS target in MiB (default 300)
+ *   BENCH_GROWTH_INCIDENTS  C, D: incidents of the pre-filled store (default 250000; the full
+ *                           size of 1000000 takes about 100 s more to write, and 4.7 GiB of disk)
+ *   BENCH_GROWTH_ALERTS     C, D: alert rows of the pre-filled store (default 1250000; full 5000000)
+ *   BENCH_GROWTH_OPEN       C, D: of those incidents, how many are not resolved (default 3000)
+ *   BENCH_GROWTH_TIMELINE   C, D: timeline rows per pre-filled incident (default 2)
+ *   BENCH_GROWTH_INGEST_S   C: measured ingest seconds per store (default 10)
+ *   BENCH_LIST_REQUESTS     C: listing requests measured per store (default 200, after 10 unmeasured)
+ *   BENCH_LIST_TARGET_MS    C: listing p99 target (default 10)
+ *   BENCH_INGEST_RATIO      C: least ingest rate on the large store, as a share of the empty one's (default 0.8)
+ *   BENCH_START_RUNS        D: starts measured per store (default 3)
+ *   BENCH_START_TARGET_MS   D: start-to-ready target (default 1000)
+ *   BENCH_CPU_PROFILE       a directory: the daemons of A to D run with --cpu-prof and write
+ *                           their profiles there (slower; for finding where time goes)
  *   BENCH_ALERTMANAGER      0 to skip the Alertmanager comparison (default 1)
  *   BENCH_ALERTMANAGER_BIN  Alertmanager binary (default /usr/bin/prometheus-alertmanager)
  *   BENCH_SEED              traffic seed (default 42)
@@ -47,6 +74,9 @@ const { runLoad } = require('./load');
 const processes = require('./processes');
 const { scrapeMetrics, metricsDelta, cpuSnapshot, cpuDelta, storeStats } = require('./observe');
 const report = require('./report');
+const { runNotifyScenario } = require('./notify');
+const { runStormScenario } = require('./storm');
+const { runGrowthScenarios } = require('./growth');
 
 function envNumber(name, fallback) {
   const raw = process.env[name];
@@ -72,7 +102,28 @@ function settings() {
     rateConnections: envNumber('BENCH_RATE_CONNECTIONS', 16),
     rateStreams: process.env.BENCH_RATE_STREAMS ? envNumber('BENCH_RATE_STREAMS', 1) : null,
     p99TargetMs: envNumber('BENCH_P99_TARGET_MS', 20),
-    scenarios: envList('BENCH_SCENARIOS', ['1', '2', '3']),
+    scenarios: envList('BENCH_SCENARIOS', ['1', '2', '3', 'A', 'B', 'C', 'D']).map((id) => id.toUpperCase()),
+    notifyRate: envNumber('BENCH_NOTIFY_RATE', 50),
+    notifyDurationS: envNumber('BENCH_NOTIFY_DURATION_S', 10),
+    notifyWaitS: 15,
+    notifyTargetMs: envNumber('BENCH_NOTIFY_TARGET_MS', 1000),
+    stormAlerts: envNumber('BENCH_STORM_ALERTS', 1_000_000),
+    stormConcurrency: envNumber('BENCH_STORM_CONCURRENCY', 16),
+    stormRssTargetMiB: envNumber('BENCH_STORM_RSS_MIB', 300),
+    growthIncidents: envNumber('BENCH_GROWTH_INCIDENTS', 250_000),
+    growthAlerts: envNumber('BENCH_GROWTH_ALERTS', 1_250_000),
+    growthOpen: envNumber('BENCH_GROWTH_OPEN', 3000),
+    growthTimeline: envNumber('BENCH_GROWTH_TIMELINE', 2),
+    growthIngestS: envNumber('BENCH_GROWTH_INGEST_S', 10),
+    growthConcurrency: 16,
+    listWarmup: 10,
+    listRequests: envNumber('BENCH_LIST_REQUESTS', 200),
+    listTargetMs: envNumber('BENCH_LIST_TARGET_MS', 10),
+    ingestRatioTarget: envNumber('BENCH_INGEST_RATIO', 0.8),
+    startRuns: Math.max(1, envNumber('BENCH_START_RUNS', 3)),
+    startPollMs: 5,
+    startTargetMs: envNumber('BENCH_START_TARGET_MS', 1000),
+    cpuProfileDir: process.env.BENCH_CPU_PROFILE ? path.resolve(process.env.BENCH_CPU_PROFILE) : null,
     alertmanager: process.env.BENCH_ALERTMANAGER !== '0',
     seed: envNumber('BENCH_SEED', 42),
     reorder: process.env.BENCH_REORDER === '1',
@@ -94,7 +145,6 @@ function scenarioList(s) {
     const streams = s.rateStreams === null ? s.rate : s.rateStreams;
     list.push({ id: `3-r${s.rate}`, group: 3, title: `fixed ${s.rate} webhooks/s`, batch: 1, connections: s.rateConnections, rate: s.rate, streams, p99TargetMs: s.p99TargetMs });
   }
-  if (list.length === 0) throw new Error('BENCH_SCENARIOS selects no scenario (use e.g. "1,2,3")');
   return list;
 }
 
@@ -178,14 +228,57 @@ function removeTmp() {
   tmpToRemove = null;
 }
 
+/** The scenarios A to D that BENCH_SCENARIOS selects. */
+function extraList(s) {
+  return EXTRA.filter((id) => s.scenarios.includes(id));
+}
+
+const EXTRA = ['A', 'B', 'C', 'D'];
+
+/** Runs A to D in turn; fills `extra` as they finish (so a failure keeps what was measured). */
+async function runExtra(ids, s, tmp, extra) {
+  if (ids.includes('A')) {
+    process.stdout.write(`  A: latency to the support line, ${s.notifyRate} new incidents/s for ${s.notifyDurationS} s ... `);
+    extra.notify = await runNotifyScenario(s, path.join(tmp, 'A'));
+    const l = extra.notify.toFirstAttemptMs;
+    process.stdout.write(`p50 ${report.fmt(l.p50, 1)} ms, p99 ${report.fmt(l.p99, 1)} ms to first delivery attempt\n`);
+  }
+  if (ids.includes('B')) {
+    process.stdout.write(`  B: storm of ${report.fmt(s.stormAlerts)} alerts, ${s.stormConcurrency} webhooks in flight ... `);
+    extra.storm = await runStormScenario(s, path.join(tmp, 'B'));
+    const b = extra.storm;
+    process.stdout.write(`${report.fmt(b.wallS, 1)} s, ${report.fmt(b.alertsPerS)} alerts/s, peak RSS ${report.fmt(b.peakRssMiB)} MiB, store ${b.storeMatches ? 'as expected' : 'DIFFERS'}\n`);
+  }
+  const growth = ids.filter((id) => id === 'C' || id === 'D');
+  if (growth.length > 0) {
+    process.stdout.write(
+      `  ${growth.join('+')}: empty store, then one pre-filled with ${report.fmt(s.growthIncidents)} incidents and ${report.fmt(s.growthAlerts)} alerts ... `,
+    );
+    extra.growth = await runGrowthScenarios(growth, s, path.join(tmp, growth.join('')));
+    const g = extra.growth;
+    const parts = [`prefill ${report.fmt(g.prefill.totalMs / 1000, 1)} s`];
+    if (g.empty && g.large) parts.push(`ingest ${report.fmt(g.empty.ingest.alertsPerS)} -> ${report.fmt(g.large.ingest.alertsPerS)} alerts/s`, `listing p99 ${report.fmt(g.empty.listing.latencyMs.p99, 2)} -> ${report.fmt(g.large.listing.latencyMs.p99, 2)} ms`);
+    if (g.startLarge) parts.push(`start ${report.fmt(Math.max(...g.startLarge.existingFileMs))} ms on the large store`);
+    process.stdout.write(`${parts.join(', ')}\n`);
+  }
+}
+
 async function main() {
   const s = settings();
   const scenarios = scenarioList(s);
+  const extraIds = extraList(s);
+  if (scenarios.length === 0 && extraIds.length === 0) throw new Error('BENCH_SCENARIOS selects no scenario (use e.g. "1,2,3,A,B,C,D")');
+  if (s.cpuProfileDir) {
+    fs.mkdirSync(s.cpuProfileDir, { recursive: true });
+    s.nodeArgs = ['--cpu-prof', `--cpu-prof-dir=${s.cpuProfileDir}`];
+  }
   const tmp = fs.mkdtempSync(path.join(s.tmpBase, 'incident-bridge-bench-'));
   if (!s.keepTmp) tmpToRemove = tmp;
-  const withAm = s.alertmanager && processes.alertmanagerAvailable();
+  const withAm = s.alertmanager && scenarios.length > 0 && processes.alertmanagerAvailable();
   const notes = [];
-  if (!s.alertmanager) notes.push('Alertmanager comparison skipped (BENCH_ALERTMANAGER=0).');
+  if (scenarios.length === 0) {
+    // Alertmanager runs beside scenarios 1 to 3 only.
+  } else if (!s.alertmanager) notes.push('Alertmanager comparison skipped (BENCH_ALERTMANAGER=0).');
   else if (!withAm) notes.push(`Alertmanager comparison skipped: no executable at ${process.env.BENCH_ALERTMANAGER_BIN || '/usr/bin/prometheus-alertmanager'}.`);
   const amVersion = withAm ? await processes.alertmanagerVersion() : null;
   notes.push('latency = send to full response per request, exact (autocannon\'s 1 ms histogram is in the JSON).');
@@ -204,11 +297,23 @@ async function main() {
 
   const started = new Date();
   const loadAtStart = os.loadavg()[0];
+  if (extraIds.includes('C') || extraIds.includes('D')) {
+    const full = s.growthIncidents >= 1_000_000 && s.growthAlerts >= 5_000_000;
+    notes.push(
+      full
+        ? `C/D: the large store holds ${report.fmt(s.growthIncidents)} incidents and ${report.fmt(s.growthAlerts)} alerts (the full size), written directly with better-sqlite3 before the measures.`
+        : `C/D: the large store holds only ${report.fmt(s.growthIncidents)} incidents and ${report.fmt(s.growthAlerts)} alerts, to keep the run short; ` +
+            'BENCH_GROWTH_INCIDENTS=1000000 BENCH_GROWTH_ALERTS=5000000 selects the full size (about 100 s more to write, 4.7 GiB of disk).',
+    );
+  }
+  if (s.cpuProfileDir) notes.push(`BENCH_CPU_PROFILE: the daemons of A to D ran under --cpu-prof (slower); profiles in ${s.cpuProfileDir}.`);
   process.stdout.write(
-    `incident-bridge benchmark: ${scenarios.length} scenario(s), ${s.durationS} s each (+${s.warmupS} s warm-up)` +
+    `incident-bridge benchmark: ${scenarios.length + extraIds.length} scenario(s)` +
+      `${scenarios.length > 0 ? `, ${s.durationS} s each for 1-3 (+${s.warmupS} s warm-up)` : ''}` +
       `${withAm ? `, plus Alertmanager ${amVersion || ''} side by side` : ''}; temp dir ${tmp}\n`,
   );
   const results = [];
+  const extra = {};
   let failure = null;
   try {
     for (const scenario of scenarios) {
@@ -231,6 +336,7 @@ async function main() {
       }
       process.stdout.write('\n');
     }
+    await runExtra(extraIds, s, tmp, extra);
   } catch (error) {
     failure = error;
   } finally {
@@ -238,16 +344,19 @@ async function main() {
     removeTmp();
   }
 
-  const problems = report.problems(results);
-  const targets = report.targets(results);
+  const problems = [...report.problems(results), ...report.extraProblems(extra)];
+  const targets = [...report.targets(results), ...report.extraTargets(extra)];
   const output = {
     startedAt: started.toISOString(),
     finishedAt: new Date().toISOString(),
-    settings: { ...s, tmpBase: undefined },
+    settings: { ...s, tmpBase: undefined, nodeArgs: undefined },
     machine: { node: process.version, platform: `${os.platform()} ${os.release()}`, cpus: os.cpus().length, cpuModel: os.cpus()[0] && os.cpus()[0].model, memoryGiB: +(os.totalmem() / 2 ** 30).toFixed(1), loadAverage1mAtStart: +loadAtStart.toFixed(2) },
     alertmanagerVersion: amVersion,
     notes,
     scenarios: results,
+    notify: extra.notify || null,
+    storm: extra.storm || null,
+    growth: extra.growth || null,
     targets,
     problems,
     failure: failure ? String((failure && failure.stack) || failure) : null,

@@ -187,7 +187,9 @@ function activate(
 ): number {
   const { alert, classification } = item;
   const key = classification.incidentKey;
-  const target = decideTarget(tx.activeIncident(key), tx.lastResolvedIncident(key), alert.startsAt, policy.reopenWindowMs);
+  // The last resolved incident matters only when the key has no active one.
+  const active = tx.activeIncident(key);
+  const target = decideTarget(active, active ? null : tx.lastResolvedIncident(key), alert.startsAt, policy.reopenWindowMs);
   let incidentId: number;
   if (target.kind === 'open') {
     incidentId = openIncident(tx, source, item, now);

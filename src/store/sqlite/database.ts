@@ -16,6 +16,9 @@ export function openDatabase(file: string): Database.Database {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);
+  // Give the query planner statistics for tables that have none yet, cheaply (a bounded sample).
+  db.pragma('analysis_limit = 1000');
+  db.pragma('optimize = 0x10002');
   return db;
 }
 

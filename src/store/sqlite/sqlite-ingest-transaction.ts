@@ -28,8 +28,8 @@ export class SqliteIngestTransaction implements IngestTransaction {
         VALUES (@source, @fingerprint, @incidentId, @status, @startsAt, @endsAt, @labels, @annotations,
         @generatorURL, @deliveryCount, @firstReceivedAt, @lastReceivedAt)`),
       incident: p('SELECT * FROM incidents WHERE id = ?'),
-      activeIncident: p("SELECT * FROM incidents WHERE incident_key = ? AND status <> 'resolved'"),
-      lastResolved: p("SELECT * FROM incidents WHERE incident_key = ? AND status = 'resolved' ORDER BY id DESC LIMIT 1"),
+      activeIncident: p("SELECT * FROM incidents INDEXED BY incidents_one_active_per_key WHERE incident_key = ? AND status <> 'resolved'"),
+      lastResolved: p("SELECT * FROM incidents INDEXED BY incidents_resolved_by_key WHERE incident_key = ? AND status = 'resolved' ORDER BY id DESC LIMIT 1"),
       insertIncident: p(`INSERT INTO incidents (incident_key, status, priority, impact, category, health_model, metric, title,
         summary, runbook_url, group_labels, alert_count, firing_count, delivery_count, started_at, opened_at, updated_at,
         auto_resolve, hold_down_ms)

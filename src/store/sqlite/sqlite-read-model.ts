@@ -18,11 +18,11 @@ export class SqliteReadModel implements IncidentReadModel {
     this.byId = db.prepare('SELECT * FROM incidents WHERE id = ?');
     this.alerts = db.prepare('SELECT * FROM alerts WHERE incident_id = ? ORDER BY id');
     this.timeline = db.prepare('SELECT id, at, event, detail FROM timeline WHERE incident_id = ? ORDER BY id');
-    this.openCounts = db.prepare("SELECT priority, COUNT(*) AS n FROM incidents WHERE status <> 'resolved' GROUP BY priority");
+    this.openCounts = db.prepare("SELECT priority, COUNT(*) AS n FROM incidents WHERE status IN ('open', 'acknowledged') GROUP BY priority");
     // The same queries as the ingest transaction's, so explain decides on what ingest would see.
     this.latest = db.prepare('SELECT * FROM alerts WHERE source = ? AND fingerprint = ? ORDER BY starts_at DESC, id DESC LIMIT 1');
-    this.active = db.prepare("SELECT * FROM incidents WHERE incident_key = ? AND status <> 'resolved'");
-    this.lastResolved = db.prepare("SELECT * FROM incidents WHERE incident_key = ? AND status = 'resolved' ORDER BY id DESC LIMIT 1");
+    this.active = db.prepare("SELECT * FROM incidents INDEXED BY incidents_one_active_per_key WHERE incident_key = ? AND status <> 'resolved'");
+    this.lastResolved = db.prepare("SELECT * FROM incidents INDEXED BY incidents_resolved_by_key WHERE incident_key = ? AND status = 'resolved' ORDER BY id DESC LIMIT 1");
   }
 
   listIncidents(filter: IncidentFilter): Promise<IncidentRecord[]> {
