@@ -1,6 +1,6 @@
 import type { Classification } from '../health-model/classify';
 import type { NormalizedAlert } from '../sources/source';
-import type { AlertRecord, DeliveryReceipt, IncidentRecord, IngestTransaction, NewAlert } from '../store/store';
+import type { AlertHead, DeliveryReceipt, IncidentRecord, IngestTransaction, NewAlert } from '../store/store';
 import type { Priority } from '../core/vocabulary';
 import { decideAlert, decideResolve, decideTarget } from './lifecycle';
 import { describeIncident } from './describe-incident';
@@ -101,9 +101,9 @@ function applyAlert(tx: IngestTransaction, source: string, item: ClassifiedAlert
   switch (decision) {
     case 'stale':
     case 'repeat':
-      return countDelivery(tx, previous as AlertRecord, alert, now, decision === 'repeat');
+      return countDelivery(tx, previous as AlertHead, alert, now, decision === 'repeat');
     case 'resolve':
-      return resolveAlert(tx, previous as AlertRecord, alert, now, events, policy.channelsFor);
+      return resolveAlert(tx, previous as AlertHead, alert, now, events, policy.channelsFor);
     case 'record':
       tx.insertAlert(alertRow(source, alert, null, now));
       return null;
@@ -112,13 +112,14 @@ function applyAlert(tx: IngestTransaction, source: string, item: ClassifiedAlert
   }
 }
 
-function countDelivery(tx: IngestTransaction, previous: AlertRecord, alert: NormalizedAlert, now: number, refresh: boolean): number | null {
+function countDelivery(tx: IngestTransaction, previous: AlertHead, alert: NormalizedAlert, now: number, refresh: boolean): number | null {
   // A repeat may carry re-rendered annotations or changed labels (a Zabbix severity change);
-  // a stale delivery changes nothing but the counts.
+  // a stale delivery changes nothing but the counts. Unchanged text is not written again.
   tx.updateAlert(previous.id, {
     deliveryCount: previous.deliveryCount + 1,
     lastReceivedAt: now,
-    ...(refresh ? { annotations: alert.annotations, labels: alert.labels } : {}),
+    ...(refresh && JSON.stringify(alert.annotations) !== previous.annotationsJson ? { annotations: alert.annotations } : {}),
+    ...(refresh && JSON.stringify(alert.labels) !== previous.labelsJson ? { labels: alert.labels } : {}),
   });
   if (previous.incidentId === null) return null;
   const incident = tx.incident(previous.incidentId);
@@ -126,7 +127,7 @@ function countDelivery(tx: IngestTransaction, previous: AlertRecord, alert: Norm
   return incident.id;
 }
 
-function resolveAlert(tx: IngestTransaction, previous: AlertRecord, alert: NormalizedAlert, now: number, events: IncidentEvent[], channelsFor: NotifyChannels | undefined): number | null {
+function resolveAlert(tx: IngestTransaction, previous: AlertHead, alert: NormalizedAlert, now: number, events: IncidentEvent[], channelsFor: NotifyChannels | undefined): number | null {
   const endsAt = alert.endsAt ?? now;
   tx.updateAlert(previous.id, {
     status: 'resolved',
@@ -179,7 +180,7 @@ export function resolveIncident(tx: IngestTransaction, incidentId: number, now: 
 function activate(
   tx: IngestTransaction,
   source: string,
-  previous: AlertRecord | null,
+  previous: AlertHead | null,
   item: ClassifiedAlert,
   now: number,
   policy: IngestPolicy,

@@ -53,6 +53,21 @@ export interface AlertRecord {
 
 export type NewAlert = Omit<AlertRecord, 'id'>;
 
+/** What ingest decides with about a stored alert: its state, with labels and annotations left serialized. */
+export interface AlertHead {
+  id: number;
+  source: string;
+  fingerprint: string;
+  incidentId: number | null;
+  status: 'firing' | 'resolved';
+  startsAt: number;
+  endsAt: number | null;
+  deliveryCount: number;
+  /** The stored JSON text, to tell whether a delivery changed them without parsing. */
+  labelsJson: string;
+  annotationsJson: string;
+}
+
 /** A timeline entry: what changed, when, and why. */
 export interface TimelineEntry {
   at: number;
@@ -73,8 +88,8 @@ export interface DeliveryReceipt {
 export interface IngestTransaction {
   findReceipt(digest: string): DeliveryReceipt | null;
   saveReceipt(digest: string, source: string, receivedAt: number, receipt: DeliveryReceipt): void;
-  latestAlert(source: string, fingerprint: string): AlertRecord | null;
-  alertInIncident(incidentId: number, source: string, fingerprint: string): AlertRecord | null;
+  latestAlert(source: string, fingerprint: string): AlertHead | null;
+  alertInIncident(incidentId: number, source: string, fingerprint: string): AlertHead | null;
   insertAlert(alert: NewAlert): number;
   updateAlert(id: number, patch: Partial<Omit<AlertRecord, 'id' | 'source' | 'fingerprint'>>): void;
   incident(id: number): IncidentRecord;
