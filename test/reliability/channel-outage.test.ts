@@ -116,7 +116,7 @@ test(`channel outage: ${profile.outage.notifications} pending notifications, a $
     second = await startTestApp({ clock, configYaml: config(url), dbFile });
     const secondApp = second;
     const secondDb = handles[handles.length - 1] as Database.Database;
-    clock.advance({ seconds: 30 });
+    clock.advance({ ms: LEASE_MS / 2 });
     const withinLease = receiver.requests.length;
     for (let i = 0; i < 1000 && (await secondApp.app.outboxWorker().runOnce()) > 0; i++);
     const early = receiver.requests.slice(withinLease).filter((k) => leased.includes(k));

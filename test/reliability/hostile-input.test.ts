@@ -5,6 +5,7 @@ import type { Daemon } from './support/daemon';
 import { HostileBodies } from './support/hostile-bodies';
 import type { HostileRequest } from './support/hostile-bodies';
 import { loadAgent, postWebhook, request, runPool } from './support/http-client';
+import { probe } from './support/probe';
 import { reliabilityProfile, report } from './support/profile';
 import { incidentInvariantProblems, integrityCheck, openStore } from './support/store-check';
 import { runSeed, seededRandom } from './support/traffic';
@@ -16,27 +17,6 @@ const MB = 1024 * 1024;
 // log (100 bodies of at most 64 KiB, with their details) is full in both.
 const HEAP_GROWTH_LIMIT = 24 * MB;
 const RSS_GROWTH_LIMIT = 128 * MB;
-
-interface ProbeAnswer {
-  changes: string[];
-  memory: { heapUsed: number; rss: number; external: number; arrayBuffers: number };
-}
-
-/** Asks the daemon's preloaded probe for prototype changes and memory after a full GC. */
-function probe(daemon: Daemon): Promise<ProbeAnswer> {
-  const id = Math.random();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the daemon did not answer the probe')), 30_000);
-    const onMessage = (m: { type?: string; id?: number } & ProbeAnswer): void => {
-      if (m.type !== 'reliability-probe' || m.id !== id) return;
-      clearTimeout(timer);
-      daemon.child.off('message', onMessage);
-      resolve(m);
-    };
-    daemon.child.on('message', onMessage);
-    daemon.child.send({ type: 'reliability-probe', id });
-  });
-}
 
 function send(daemon: Daemon, agent: ReturnType<typeof loadAgent>, r: HostileRequest) {
   return request(`${daemon.url}/webhooks/${r.source}`, { method: 'POST', body: r.body, headers: r.headers, agent, timeoutMs: 120_000 });
