@@ -9,11 +9,19 @@ export type Logger = winston.Logger;
  */
 function redact(secrets: readonly string[]): winston.Logform.Format {
   const usable = secrets.filter((s) => s.length >= 4);
-  const scrub = (value: unknown): unknown => {
-    if (typeof value !== 'string') return value;
-    let out = value;
-    for (const s of usable) if (out.includes(s)) out = out.split(s).join('[REDACTED]');
-    return out;
+  const scrub = (value: unknown, depth = 0): unknown => {
+    if (typeof value === 'string') {
+      let out = value;
+      for (const s of usable) if (out.includes(s)) out = out.split(s).join('[REDACTED]');
+      return out;
+    }
+    // Nested fields (an error's message and stack, a request's headers) are scrubbed too, a few levels deep.
+    if (value !== null && typeof value === 'object' && depth < 4) {
+      const copy: Record<string, unknown> = Array.isArray(value) ? ([] as unknown as Record<string, unknown>) : {};
+      for (const [k, v] of Object.entries(value)) copy[k] = scrub(v, depth + 1);
+      return copy;
+    }
+    return value;
   };
   return winston.format((info) => {
     if (usable.length === 0) return info;
@@ -24,6 +32,15 @@ function redact(secrets: readonly string[]): winston.Logform.Format {
   })();
 }
 
+/** Errors inside the metadata (`{ error }`) keep their message and stack; JSON would print `{}`. */
+const errorFields = winston.format((info) => {
+  for (const key of Object.keys(info)) {
+    const value = (info as Record<string, unknown>)[key];
+    if (value instanceof Error) (info as Record<string, unknown>)[key] = { name: value.name, message: value.message, stack: value.stack };
+  }
+  return info;
+});
+
 /** Creates the JSON logger on stdout; `secrets` are masked wherever they appear. */
 export function createLogger(options: { level?: string; secrets?: readonly string[]; silent?: boolean; stream?: NodeJS.WritableStream } = {}): Logger {
   return winston.createLogger({
@@ -31,6 +48,7 @@ export function createLogger(options: { level?: string; secrets?: readonly strin
     silent: options.silent ?? false,
     format: winston.format.combine(
       winston.format.errors({ stack: true }),
+      errorFields(),
       winston.format.timestamp(),
       redact(options.secrets ?? []),
       winston.format.json(),

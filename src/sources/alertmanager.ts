@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { InvalidPayloadError } from '../core/errors';
 import { labelsFingerprint } from './fingerprint';
-import { alertmanagerAlertShape, describeIssues } from './payload-fields';
+import { alertmanagerAlertShape, describeIssues, precheckAlertList } from './payload-fields';
 import type { AlertSource, NormalizedAlert } from './source';
 import { withSeverityLevel } from './severity';
 
@@ -19,6 +19,8 @@ export class AlertmanagerSource implements AlertSource {
   readonly type = 'alertmanager';
 
   parse(body: unknown): NormalizedAlert[] {
+    const hostile = precheckAlertList(body);
+    if (hostile) throw new InvalidPayloadError('alertmanager', hostile);
     const parsed = payloadSchema.safeParse(body);
     if (!parsed.success) throw new InvalidPayloadError('alertmanager', describeIssues(parsed.error));
     return parsed.data.alerts.map((a) => {

@@ -3,7 +3,7 @@ import { InvalidPayloadError } from '../core/errors';
 import { MONITORING_GAP_LABEL } from '../health-model/classify';
 import { labelsFingerprint } from './fingerprint';
 import { LEGACY_GRAFANA_KEYS, legacyGrafanaSchema, normalizeLegacyGrafana } from './grafana-legacy';
-import { alertmanagerAlertShape, describeIssues } from './payload-fields';
+import { alertmanagerAlertShape, describeIssues, precheckAlertList } from './payload-fields';
 import type { AlertSource, NormalizedAlert, ParseContext } from './source';
 import { withSeverityLevel } from './severity';
 
@@ -66,6 +66,8 @@ export class GrafanaSource implements AlertSource {
         { path: 'alerts', message: 'expected an alerts array (unified alerting) or ruleId and state (legacy dashboard alerting)' },
       ]);
     }
+    const hostile = precheckAlertList(body);
+    if (hostile) throw new InvalidPayloadError('grafana', hostile);
     const parsed = unifiedSchema.safeParse(body);
     if (!parsed.success) throw new InvalidPayloadError('grafana', describeIssues(parsed.error));
     return parsed.data.alerts.map(normalizeUnified);
@@ -105,6 +107,21 @@ function monitoringGap(labels: Record<string, string>, annotations: Record<strin
   return GAP_ALERTNAMES.get(labels.alertname ?? '') ?? GAP_STATE_REASONS.get(annotations.grafana_state_reason?.trim() ?? '') ?? null;
 }
 
+/**
+ * Grafana's `values`: a flat map of query refIDs to numbers (null when it has none). Anything
+ * else (nested, huge) is not what Grafana sends and is dropped rather than serialized.
+ */
+function flatValues(values: unknown): string | null {
+  if (!isObject(values)) return null;
+  const keys = Object.keys(values);
+  if (keys.length === 0 || keys.length > 100) return null;
+  for (const k of keys) {
+    const v = (values as Record<string, unknown>)[k];
+    if (v !== null && typeof v !== 'number') return null;
+  }
+  return JSON.stringify(values);
+}
+
 /** Links and values that summaries and templates may use; an annotation of the same name wins. */
 function addExtras(a: UnifiedAlert, annotations: Record<string, string>): void {
   const extras: [string, string | null | undefined][] = [
@@ -113,7 +130,7 @@ function addExtras(a: UnifiedAlert, annotations: Record<string, string>): void {
     ['silence_url', a.silenceURL],
     ['image_url', a.imageURL],
     ['value_string', a.valueString],
-    ['values', isObject(a.values) && Object.keys(a.values).length > 0 ? JSON.stringify(a.values) : null],
+    ['values', flatValues(a.values)],
   ];
   for (const [name, value] of extras) {
     if (typeof value === 'string' && !Object.hasOwn(annotations, name)) annotations[name] = value;

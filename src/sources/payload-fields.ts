@@ -2,6 +2,11 @@ import { z } from 'zod';
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:[Zz]|[+-]\d{2}:\d{2})$/;
 
+const MAX_ISSUES_PER_MAP = 50;
+
+/** More alerts than any webhook within the body limit carries; a longer list is refused before validation. */
+export const MAX_ALERTS_PER_WEBHOOK = 20_000;
+
 /** Go's zero time and anything before 1970: "not set". */
 const ZERO_BEFORE_MS = 0;
 
@@ -37,12 +42,19 @@ export function stringMap(options: { lenient: boolean }) {
       ctx.addIssue({ code: 'custom', message: 'expected an object of strings' });
       return z.NEVER;
     }
+    let issues = 0;
     for (const key of Object.keys(value)) {
       const v = (value as Record<string, unknown>)[key];
       if (typeof v === 'string') out[key] = v;
       else if (options.lenient && (typeof v === 'number' || typeof v === 'boolean')) out[key] = String(v);
       else if (options.lenient && v === null) continue;
-      else ctx.addIssue({ code: 'custom', message: `expected a string, got ${v === null ? 'null' : typeof v}`, path: [key] });
+      else if (++issues <= MAX_ISSUES_PER_MAP) {
+        ctx.addIssue({ code: 'custom', message: `expected a string, got ${v === null ? 'null' : typeof v}`, path: [key.length > 200 ? `${key.slice(0, 200)}…` : key] });
+      } else {
+        // Thousands of bad values would make thousands of issues: one says there are more.
+        ctx.addIssue({ code: 'custom', message: 'more values are not strings' });
+        break;
+      }
     }
     return out;
   });
@@ -69,3 +81,19 @@ export const alertmanagerAlertShape = {
   generatorURL: z.string().nullish(),
   fingerprint: z.union([z.string().regex(FINGERPRINT, 'expected a hex fingerprint'), z.literal(''), z.null()]).optional(),
 };
+
+/**
+ * A cheap look at `alerts` before the schema runs, so that a hostile list (a million numbers)
+ * costs one pass and a short answer instead of an issue per element. Null when it looks sane.
+ */
+export function precheckAlertList(body: unknown): { path: string; message: string }[] | null {
+  if (body === null || typeof body !== 'object' || !Array.isArray((body as { alerts?: unknown }).alerts)) return null;
+  const alerts = (body as { alerts: unknown[] }).alerts;
+  if (alerts.length > MAX_ALERTS_PER_WEBHOOK) return [{ path: 'alerts', message: `more than ${MAX_ALERTS_PER_WEBHOOK} alerts in one webhook` }];
+  const issues: { path: string; message: string }[] = [];
+  for (let i = 0; i < alerts.length && issues.length < 50; i++) {
+    const a = alerts[i];
+    if (a === null || typeof a !== 'object' || Array.isArray(a)) issues.push({ path: `alerts[${i}]`, message: 'expected an alert object' });
+  }
+  return issues.length > 0 ? issues : null;
+}

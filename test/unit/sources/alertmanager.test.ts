@@ -100,3 +100,30 @@ describe('AlertmanagerSource', () => {
     expect(parseError(body).map((i) => i.path)).toEqual(['alerts[2].startsAt']);
   });
 });
+
+describe('hostile Alertmanager bodies cost little', () => {
+  const source2 = new AlertmanagerSource();
+  const issuesOf = (body: unknown) => {
+    try {
+      source2.parse(body);
+    } catch (error) {
+      return (error as InvalidPayloadError).detail as { path: string; message: string }[];
+    }
+    throw new Error('expected a rejection');
+  };
+
+  test('a million numbers as alerts are refused in one pass with at most 50 issues', () => {
+    const issues = issuesOf({ alerts: Array.from({ length: 1_000_000 }, (_, i) => i) });
+    expect(issues).toEqual([{ path: 'alerts', message: 'more than 20000 alerts in one webhook' }]);
+    const some = issuesOf({ alerts: Array.from({ length: 10_000 }, (_, i) => i) });
+    expect(some).toHaveLength(50);
+    expect(some[0]).toEqual({ path: 'alerts[0]', message: 'expected an alert object' });
+  });
+
+  test('a label set of 150,000 numbers answers a bounded list of issues', () => {
+    const labels = Object.fromEntries(Array.from({ length: 150_000 }, (_, i) => [`k${i}`, i]));
+    const issues = issuesOf({ alerts: [{ status: 'firing', labels, startsAt: '2025-03-18T09:00:00Z' }] });
+    expect(issues).toHaveLength(50);
+    expect(issues[0]).toEqual({ path: 'alerts[0].labels.k0', message: 'expected a string, got number' });
+  });
+});

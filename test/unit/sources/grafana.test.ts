@@ -261,3 +261,14 @@ describe('GrafanaSource, bad shapes', () => {
     expect(parseError(body).map((i) => i.path)).toEqual(['alerts[1].endsAt']);
   });
 });
+
+describe('hostile Grafana values', () => {
+  test('deeply nested values are dropped, not serialized', () => {
+    let deep: Record<string, unknown> = { a: 1 };
+    for (let i = 0; i < 10_000; i++) deep = { a: deep };
+    const [alert] = new GrafanaSource().parse({ alerts: [{ status: 'firing', labels: { alertname: 'Deep' }, startsAt: '2025-03-18T09:00:00Z', fingerprint: 'abc', values: deep }] });
+    expect(alert?.annotations.values).toBeUndefined();
+    const [flat] = new GrafanaSource().parse({ alerts: [{ status: 'firing', labels: { alertname: 'Flat' }, startsAt: '2025-03-18T09:00:00Z', values: { B: 93.4, C: null } }] });
+    expect(flat?.annotations.values).toBe('{"B":93.4,"C":null}');
+  });
+});
