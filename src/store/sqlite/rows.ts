@@ -1,4 +1,4 @@
-import type { AlertRecord, IncidentRecord } from '../store';
+import type { AlertHead, AlertRecord, IncidentRecord } from '../store';
 
 /** Column names of each record field, for generic updates. */
 export const INCIDENT_COLUMNS: Record<keyof IncidentRecord, string> = {
@@ -87,20 +87,33 @@ export function incidentFromRow(row: Row): IncidentRecord {
   };
 }
 
-/** Maps a `SELECT *` row of alerts to its record. */
-export function alertFromRow(row: Row): AlertRecord {
+/** The columns of an alert's head: its state, with labels and annotations left as stored text. */
+export const ALERT_HEAD_COLUMNS = 'id, source, fingerprint, incident_id, status, starts_at, ends_at, delivery_count, labels, annotations';
+
+/** Maps a row with at least the head columns to an alert's head, without parsing its JSON. */
+export function alertHeadFromRow(row: Row): AlertHead {
   return {
     id: row.id as number,
     source: row.source as string,
     fingerprint: row.fingerprint as string,
     incidentId: row.incident_id as number | null,
-    status: row.status as AlertRecord['status'],
+    status: row.status as AlertHead['status'],
     startsAt: row.starts_at as number,
     endsAt: row.ends_at as number | null,
-    labels: parseObject(row.labels as string),
-    annotations: parseObject(row.annotations as string),
-    generatorURL: row.generator_url as string | null,
     deliveryCount: row.delivery_count as number,
+    labelsJson: row.labels as string,
+    annotationsJson: row.annotations as string,
+  };
+}
+
+/** Maps a `SELECT *` row of alerts to its record. */
+export function alertFromRow(row: Row): AlertRecord {
+  const { labelsJson, annotationsJson, ...head } = alertHeadFromRow(row);
+  return {
+    ...head,
+    labels: parseObject(labelsJson),
+    annotations: parseObject(annotationsJson),
+    generatorURL: row.generator_url as string | null,
     firstReceivedAt: row.first_received_at as number,
     lastReceivedAt: row.last_received_at as number,
   };

@@ -1,25 +1,9 @@
 import type Database from 'better-sqlite3';
 import type { AlertHead, AlertRecord, DeliveryReceipt, IncidentRecord, IngestTransaction, NewAlert, NewIncident, TimelineEntry } from '../store';
-import { ALERT_COLUMNS, INCIDENT_COLUMNS, incidentFromRow, toColumn } from './rows';
+import { ALERT_COLUMNS, ALERT_HEAD_COLUMNS, INCIDENT_COLUMNS, alertHeadFromRow, incidentFromRow, toColumn } from './rows';
 
 type Row = Record<string, unknown>;
 
-const HEAD = 'id, source, fingerprint, incident_id, status, starts_at, ends_at, delivery_count, labels, annotations';
-
-function headFromRow(r: Row): AlertHead {
-  return {
-    id: r.id as number,
-    source: r.source as string,
-    fingerprint: r.fingerprint as string,
-    incidentId: r.incident_id as number | null,
-    status: r.status as AlertHead['status'],
-    startsAt: r.starts_at as number,
-    endsAt: r.ends_at as number | null,
-    deliveryCount: r.delivery_count as number,
-    labelsJson: r.labels as string,
-    annotationsJson: r.annotations as string,
-  };
-}
 
 /**
  * IngestTransaction on prepared statements. It must be used only inside a transaction opened by
@@ -38,8 +22,8 @@ export class SqliteIngestTransaction implements IngestTransaction {
       findReceipt: p('SELECT receipt FROM webhook_receipts WHERE digest = ?'),
       saveReceipt: p('INSERT INTO webhook_receipts (digest, source, received_at, receipt) VALUES (?, ?, ?, ?)'),
       // The alert's state is its latest activation: the row with the greatest startsAt.
-      latestAlert: p(`SELECT ${HEAD} FROM alerts WHERE source = ? AND fingerprint = ? ORDER BY starts_at DESC, id DESC LIMIT 1`),
-      alertInIncident: p(`SELECT ${HEAD} FROM alerts WHERE incident_id = ? AND source = ? AND fingerprint = ?`),
+      latestAlert: p(`SELECT ${ALERT_HEAD_COLUMNS} FROM alerts WHERE source = ? AND fingerprint = ? ORDER BY starts_at DESC, id DESC LIMIT 1`),
+      alertInIncident: p(`SELECT ${ALERT_HEAD_COLUMNS} FROM alerts WHERE incident_id = ? AND source = ? AND fingerprint = ?`),
       insertAlert: p(`INSERT INTO alerts (source, fingerprint, incident_id, status, starts_at, ends_at, labels, annotations,
         generator_url, delivery_count, first_received_at, last_received_at)
         VALUES (@source, @fingerprint, @incidentId, @status, @startsAt, @endsAt, @labels, @annotations,
@@ -69,12 +53,12 @@ export class SqliteIngestTransaction implements IngestTransaction {
 
   latestAlert(source: string, fingerprint: string): AlertHead | null {
     const row = this.stmt.latestAlert!.get(source, fingerprint) as Row | undefined;
-    return row ? headFromRow(row) : null;
+    return row ? alertHeadFromRow(row) : null;
   }
 
   alertInIncident(incidentId: number, source: string, fingerprint: string): AlertHead | null {
     const row = this.stmt.alertInIncident!.get(incidentId, source, fingerprint) as Row | undefined;
-    return row ? headFromRow(row) : null;
+    return row ? alertHeadFromRow(row) : null;
   }
 
   insertAlert(alert: NewAlert): number {
