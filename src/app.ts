@@ -20,7 +20,7 @@ import { SourceAuthenticator } from './http/authenticate';
 import { RejectionLog } from './http/rejection-log';
 import { createServer } from './http/server';
 import { webhookHandler, webhookSourceOf } from './http/webhooks-route';
-import type { WebhookSource } from './http/webhooks-route';
+import type { WebhookSource } from './http/source-request';
 import { createSource } from './sources';
 import { openDatabase } from './store/sqlite/database';
 import { SqliteIncidentStore } from './store/sqlite/sqlite-incident-store';

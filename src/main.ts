@@ -1,8 +1,4 @@
 #!/usr/bin/env node
-import { runCheck } from './cli/check';
-import { runExplain } from './cli/explain';
-import { runServe } from './cli/serve';
-import { runTest } from './cli/test';
 
 const USAGE = `usage:
   incident-bridge serve [--config FILE] [--listen HOST:PORT] [--db FILE]
@@ -10,18 +6,21 @@ const USAGE = `usage:
   incident-bridge test [--config FILE] FILES...
   incident-bridge explain [--config FILE] [--source NAME|TYPE] [--db FILE] [--format text|json] PAYLOAD.json`;
 
-/** Dispatches to one command per file in cli/; exits with the command's status. */
+/**
+ * Dispatches to one command per file in cli/; exits with the command's status. A command's
+ * modules load only when it runs, so `serve` starts without the others' dependencies.
+ */
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'serve':
-      return runServe(rest);
+      return (await import('./cli/serve')).runServe(rest);
     case 'check':
-      return runCheck(rest);
+      return (await import('./cli/check')).runCheck(rest);
     case 'test':
-      return runTest(rest);
+      return (await import('./cli/test')).runTest(rest);
     case 'explain':
-      return runExplain(rest);
+      return (await import('./cli/explain')).runExplain(rest);
     case '--help':
     case '-h':
     case 'help':

@@ -1,5 +1,5 @@
 import express from 'express';
-import type { Request, Router } from 'express';
+import type { Router } from 'express';
 import type { Clock } from '../core/clock';
 import { AppError, formatProblem, NotReadyError } from '../core/errors';
 import type { FileProblem } from '../core/errors';
@@ -7,9 +7,8 @@ import { explainAlerts } from '../health-model/explain';
 import type { ExplainLookup } from '../health-model/explain';
 import type { ReloadResult, RuleReloadStatus } from '../health-model/rule-reloader';
 import type { RuleSetHolder } from '../health-model/rule-set-holder';
-import { JSON_TYPE, unauthorized } from './webhooks-route';
-import { readBody } from './read-body';
-import type { WebhookSource } from './webhooks-route';
+import { findSource, readSourceAlerts } from './source-request';
+import type { WebhookSource } from './source-request';
 
 /** What the rules API needs: the rules in force, the reloader, and read-only store lookups. */
 export interface RulesRouteDeps {
@@ -64,36 +63,13 @@ export function rulesRoute(deps: RulesRouteDeps): Router {
 
   router.post('/api/v1/explain', async (req, res) => {
     const name = typeof req.query.source === 'string' ? req.query.source : '';
-    const source = deps.sources.get(name);
-    if (!source) throw new AppError('unknown_source', `no source named "${name.slice(0, 100)}" is configured`, 404, { configured: [...deps.sources.keys()] });
-    const headerFailure = source.authenticator.needsBody() ? null : source.authenticator.check(req.headers, null);
-    if (headerFailure) throw unauthorized(headerFailure);
+    const { alerts, receivedAt: nowMs } = await readSourceAlerts(findSource(deps.sources, name), req, deps);
     const ruleSet = deps.rules.current();
-    if (!deps.isReady() || !ruleSet) throw new NotReadyError('store or rules not loaded yet');
-    const json = await readJson(req, deps.maxBodyBytes);
-    if (source.authenticator.needsBody()) {
-      const failure = source.authenticator.check(req.headers, json.raw);
-      if (failure) throw unauthorized(failure);
-    }
-    const nowMs = deps.clock.now().getTime();
-    const alerts = source.parser.parse(json.value, { receivedAt: nowMs });
+    if (!ruleSet) throw new NotReadyError('store or rules not loaded yet');
     const explained = await explainAlerts(name, alerts, ruleSet, deps.readModel, { reopenWindowMs: deps.reopenWindowMs, nowMs });
     res.json({ source: name, rulesLoadedAt: ruleSet.loadedAt.toISOString(), alerts: explained });
   });
   return router;
-}
-
-async function readJson(req: Request, limit: number): Promise<{ raw: Buffer; value: unknown }> {
-  const contentType = req.headers['content-type'];
-  if (contentType !== undefined && !JSON_TYPE.test(contentType)) {
-    throw new AppError('unsupported_media_type', `expected application/json, got ${contentType.slice(0, 100)}`, 415);
-  }
-  const raw = await readBody(req, limit);
-  try {
-    return { raw, value: JSON.parse(raw.toString('utf8')) };
-  } catch (error) {
-    throw new AppError('invalid_json', 'request body is not valid JSON', 400, { message: (error as Error).message });
-  }
 }
 
 function iso(date: Date | null): string | null {

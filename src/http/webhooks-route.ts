@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { SourceConfig } from '../config/schema';
 import { AppError, NotReadyError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { Metrics } from '../core/metrics';
@@ -8,17 +7,9 @@ import { classify } from '../health-model/classify';
 import type { RuleSetHolder } from '../health-model/rule-set-holder';
 import type { IngestQueue } from '../incidents/ingest-queue';
 import { deliveryDigest } from '../incidents/delivery-digest';
-import type { AlertSource } from '../sources/source';
-import type { SourceAuthenticator } from './authenticate';
-import { readBody } from './read-body';
+import { findSource, readSourceAlerts } from './source-request';
+import type { WebhookSource } from './source-request';
 import type { RejectionLog } from './rejection-log';
-
-/** A configured source with its parser. */
-export interface WebhookSource {
-  config: SourceConfig;
-  parser: AlertSource;
-  authenticator: SourceAuthenticator;
-}
 
 /** What the webhook route needs; it never sees the whole config. */
 export interface WebhooksRouteDeps {
@@ -32,9 +23,6 @@ export interface WebhooksRouteDeps {
   maxBodyBytes: number;
   isReady: () => boolean;
 }
-
-/** A JSON media type, `application/json` or `application/<x>+json`, with parameters. */
-export const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
 const WEBHOOK_PATH = /^\/webhooks\/([^/?#]+)\/?(?:\?.*)?$/;
 
@@ -60,29 +48,10 @@ export function webhookHandler(deps: WebhooksRouteDeps): (req: IncomingMessage, 
   return async (req, res, name) => {
     const started = process.hrtime.bigint();
     const source = deps.sources.get(name);
-    let body: Buffer | null = null;
+    const seen: { body: Buffer | null } = { body: null };
     try {
-      if (!source) throw new AppError('unknown_source', `no source named "${name.slice(0, 100)}" is configured`, 404, { configured: [...deps.sources.keys()] });
-      const headerFailure = source.authenticator.needsBody() ? null : source.authenticator.check(req.headers, null);
-      if (headerFailure) throw unauthorized(headerFailure);
-      if (!deps.isReady()) throw new NotReadyError('store or rules not loaded yet');
-      const contentType = req.headers['content-type'];
-      if (contentType !== undefined && !JSON_TYPE.test(contentType)) {
-        throw new AppError('unsupported_media_type', `expected application/json, got ${contentType.slice(0, 100)}`, 415);
-      }
-      body = await readBody(req, deps.maxBodyBytes);
-      if (source.authenticator.needsBody()) {
-        const signatureFailure = source.authenticator.check(req.headers, body);
-        if (signatureFailure) throw unauthorized(signatureFailure);
-      }
-      let json: unknown;
-      try {
-        json = JSON.parse(body.toString('utf8'));
-      } catch (error) {
-        throw new AppError('invalid_json', 'request body is not valid JSON', 400, { message: (error as Error).message });
-      }
-      const receivedAt = deps.clock.now().getTime();
-      const alerts = source.parser.parse(json, { receivedAt });
+      const found = findSource(deps.sources, name);
+      const { alerts, receivedAt } = await readSourceAlerts(found, req, deps, seen);
       const ruleSet = deps.rules.current();
       if (!ruleSet) throw new NotReadyError('rules not loaded yet');
       const result = await deps.queue.submit({
@@ -91,8 +60,10 @@ export function webhookHandler(deps: WebhooksRouteDeps): (req: IncomingMessage, 
         receivedAt,
         alerts: alerts.map((alert) => ({ alert, classification: classify(alert, ruleSet) })),
       });
-      source.authenticator.accepted(req.headers);
-      for (const a of alerts) deps.metrics.alertsReceived.inc({ source: name, status: a.status });
+      found.authenticator.accepted(req.headers);
+      const firing = alerts.reduce((n, a) => n + (a.status === 'firing' ? 1 : 0), 0);
+      if (firing > 0) deps.metrics.alertsReceived.inc({ source: name, status: 'firing' }, firing);
+      if (alerts.length > firing) deps.metrics.alertsReceived.inc({ source: name, status: 'resolved' }, alerts.length - firing);
       deps.metrics.ingestDuration.observe({ source: name }, Number(process.hrtime.bigint() - started) / 1e9);
       answer(res, 200, { accepted: result.accepted, incidents: result.incidents });
     } catch (error) {
@@ -103,7 +74,7 @@ export function webhookHandler(deps: WebhooksRouteDeps): (req: IncomingMessage, 
         answer(res, e.status, { error: e.code, message: e.message, detail: e.detail ?? null });
         return;
       }
-      reject(deps, source ? name : 'unknown', known, req, known.code === 'unauthorized' ? null : body);
+      reject(deps, source ? name : 'unknown', known, req, known.code === 'unauthorized' ? null : seen.body);
       answer(res, known.status, { error: known.code, message: known.message, detail: known.detail ?? null });
     }
   };
@@ -114,11 +85,6 @@ function answer(res: ServerResponse, status: number, payload: unknown): void {
   const text = JSON.stringify(payload);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
   res.end(text);
-}
-
-/** The 401 for a failed authentication, with the authenticator's reason as detail. */
-export function unauthorized(reason: string): AppError {
-  return new AppError('unauthorized', 'authentication failed', 401, { reason });
 }
 
 function reject(deps: WebhooksRouteDeps, source: string, error: AppError, req: IncomingMessage, body: Buffer | null): void {

@@ -34,25 +34,6 @@ export interface IncidentRecord {
 /** The fields an incident is opened with. */
 export type NewIncident = Omit<IncidentRecord, 'id' | 'acknowledgedAt' | 'resolvedAt' | 'resolveDueAt' | 'endedAt' | 'reopenCount' | 'line'>;
 
-/** One stored activation of an alert (source + fingerprint), attached to at most one incident. */
-export interface AlertRecord {
-  id: number;
-  source: string;
-  fingerprint: string;
-  incidentId: number | null;
-  status: 'firing' | 'resolved';
-  startsAt: number;
-  endsAt: number | null;
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  generatorURL: string | null;
-  deliveryCount: number;
-  firstReceivedAt: number;
-  lastReceivedAt: number;
-}
-
-export type NewAlert = Omit<AlertRecord, 'id'>;
-
 /** What ingest decides with about a stored alert: its state, with labels and annotations left serialized. */
 export interface AlertHead {
   id: number;
@@ -67,6 +48,18 @@ export interface AlertHead {
   labelsJson: string;
   annotationsJson: string;
 }
+
+/** One stored activation of an alert (source + fingerprint), attached to at most one incident. */
+export interface AlertRecord extends Omit<AlertHead, 'labelsJson' | 'annotationsJson'> {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  generatorURL: string | null;
+  firstReceivedAt: number;
+  lastReceivedAt: number;
+}
+
+export type NewAlert = Omit<AlertRecord, 'id'>;
+
 
 /** A timeline entry: what changed, when, and why. */
 export interface TimelineEntry {

@@ -10,6 +10,8 @@ export class SqliteReadModel implements IncidentReadModel {
   private readonly alerts: Database.Statement;
   private readonly timeline: Database.Statement;
   private readonly openCounts: Database.Statement;
+  // One prepared statement per combination of filters, prepared on first use.
+  private readonly listings = new Map<string, Database.Statement>();
   private readonly latest: Database.Statement;
   private readonly active: Database.Statement;
   private readonly lastResolved: Database.Statement;
@@ -46,7 +48,12 @@ export class SqliteReadModel implements IncidentReadModel {
     }
     const sql = `SELECT * FROM incidents ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
     params.push(filter.limit);
-    return Promise.resolve((this.db.prepare(sql).all(...params) as Row[]).map(incidentFromRow));
+    let statement = this.listings.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.listings.set(sql, statement);
+    }
+    return Promise.resolve((statement.all(...params) as Row[]).map(incidentFromRow));
   }
 
   getIncident(id: number): Promise<IncidentDetail | null> {
