@@ -51,8 +51,8 @@
  *   BENCH_INGEST_RATIO      C: least ingest rate on the large store, as a share of the empty one's (default 0.8)
  *   BENCH_START_RUNS        D: starts measured per store (default 3)
  *   BENCH_START_TARGET_MS   D: start-to-ready target (default 1000)
- *   BENCH_CPU_PROFILE       a directory: the daemons of A to D run with --cpu-prof and write
- *                           their profiles there (slower; for finding where time goes)
+ *   BENCH_CPU_PROFILE       a directory: every daemon runs with --cpu-prof and writes
+ *                           its profile there (slower; for finding where time goes)
  *   BENCH_ALERTMANAGER      0 to skip the Alertmanager comparison (default 1)
  *   BENCH_ALERTMANAGER_BIN  Alertmanager binary (default /usr/bin/prometheus-alertmanager)
  *   BENCH_SEED              traffic seed (default 42)
@@ -166,7 +166,7 @@ async function drive(target, scenario, s, traffic, body, accepted, beforeMeasure
 }
 
 async function runDaemonScenario(scenario, s, dir) {
-  const daemon = await processes.startDaemon(dir);
+  const daemon = await processes.startDaemon(dir, { nodeArgs: s.nodeArgs });
   try {
     const traffic = createTraffic({ seed: s.seed, reorder: s.reorder });
     const pid = daemon.handle.child.pid;
@@ -306,7 +306,7 @@ async function main() {
             'BENCH_GROWTH_INCIDENTS=1000000 BENCH_GROWTH_ALERTS=5000000 selects the full size (about 100 s more to write, 4.7 GiB of disk).',
     );
   }
-  if (s.cpuProfileDir) notes.push(`BENCH_CPU_PROFILE: the daemons of A to D ran under --cpu-prof (slower); profiles in ${s.cpuProfileDir}.`);
+  if (s.cpuProfileDir) notes.push(`BENCH_CPU_PROFILE: the daemons ran under --cpu-prof (slower); profiles in ${s.cpuProfileDir}.`);
   process.stdout.write(
     `incident-bridge benchmark: ${scenarios.length + extraIds.length} scenario(s)` +
       `${scenarios.length > 0 ? `, ${s.durationS} s each for 1-3 (+${s.warmupS} s warm-up)` : ''}` +

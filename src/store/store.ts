@@ -102,7 +102,8 @@ export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
 export interface IncidentStore {
   /**
    * Runs every unit of work in one transaction, each in its own savepoint so that a failing
-   * unit rolls back alone, and resolves once the transaction is durably committed.
+   * unit rolls back alone, and resolves once the transaction is durably committed. Batches are
+   * applied in call order: a caller may start the next before the previous one has resolved.
    */
   runBatch<T>(units: ((tx: IngestTransaction) => T)[]): Promise<Settled<T>[]>;
   /** Incidents whose resolve hold-down has passed and that have no firing alert. */

@@ -90,10 +90,14 @@ test(`soak: ${profile.soak.durationS} s at ${profile.soak.webhooksPerSecond} web
     }, 5);
     let nextScrape = 5;
     let heapAtWarmup: { t: number; heapUsed: number } | null = null;
+    let partsAtWarmup: ReturnType<Daemon['rssParts']> | null = null;
     try {
       while (elapsed() < durationS) {
         await sleep(1000);
-        if (heapAtWarmup === null && elapsed() >= warmupS) heapAtWarmup = { t: elapsed(), heapUsed: (await probe(d)).memory.heapUsed };
+        if (heapAtWarmup === null && elapsed() >= warmupS) {
+          heapAtWarmup = { t: elapsed(), heapUsed: (await probe(d)).memory.heapUsed };
+          partsAtWarmup = d.rssParts();
+        }
         const t = elapsed();
         samples.push({ t, rss: d.rssBytes(), wal: fileSize(walFile) });
         if (t >= nextScrape) {
@@ -109,6 +113,8 @@ test(`soak: ${profile.soak.durationS} s at ${profile.soak.webhooksPerSecond} web
     }
     await Promise.all([...inFlight]);
     const heapAtEnd = { t: elapsed(), heapUsed: (await probe(d)).memory.heapUsed };
+    const partsAtEnd = d.rssParts();
+    const parts = (p: ReturnType<Daemon['rssParts']> | null): string => (p ? `anon ${(p.anon / MB).toFixed(1)}, file ${(p.file / MB).toFixed(1)}, shmem ${(p.shmem / MB).toFixed(1)}` : 'n/a');
     const heapSlope = heapAtWarmup ? (heapAtEnd.heapUsed - heapAtWarmup.heapUsed) / MB / ((heapAtEnd.t - heapAtWarmup.t) / 60) : 0;
 
     const measured = samples.filter((s) => s.t >= warmupS);
@@ -146,6 +152,7 @@ test(`soak: ${profile.soak.durationS} s at ${profile.soak.webhooksPerSecond} web
       'answers by status': Object.fromEntries(answers),
       'RSS MB (at warm-up end -> end)': `${((measured[0]?.rss ?? 0) / MB).toFixed(1)} -> ${((samples[samples.length - 1]?.rss ?? 0) / MB).toFixed(1)}`,
       'RSS slope after warm-up, MB/min': `${rssSlope.toFixed(3)}${profile.soak.rssSlope ? '' : ' (reported, not asserted in this profile)'}`,
+      'RSS by kind, MB (warm-up end -> end)': `${parts(partsAtWarmup)} -> ${parts(partsAtEnd)}`,
       'heap after full GC, MB (warm-up end -> end)': heapAtWarmup ? `${(heapAtWarmup.heapUsed / MB).toFixed(1)} -> ${(heapAtEnd.heapUsed / MB).toFixed(1)} (${heapSlope.toFixed(3)} MB/min)` : 'n/a',
       'WAL max, MB': Number((walMax / MB).toFixed(2)),
       'event-loop delay p99 per 5 s after warm-up, ms (median/max)': `${((sorted[Math.floor(sorted.length / 2)] ?? 0) * 1000).toFixed(1)}/${(lagMax * 1000).toFixed(1)}`,

@@ -1,17 +1,23 @@
 import type Database from 'better-sqlite3';
 import type { IncidentStore, IngestTransaction, Settled } from '../store';
 import { SqliteIngestTransaction } from './sqlite-ingest-transaction';
+import { walSyncOf } from './wal-sync';
+import type { WalSync } from './wal-sync';
 
 /**
  * The write side on SQLite. A batch is one transaction (group commit: one fsync for every
- * webhook in it); each unit runs in a savepoint, so one failing webhook rolls back alone.
+ * webhook in it); each unit runs in a savepoint, so one failing webhook rolls back alone. The
+ * transaction runs at the call; the returned promise resolves once its WAL is on disk, while the
+ * next batch may already be committing.
  */
 export class SqliteIncidentStore implements IncidentStore {
   private readonly tx: SqliteIngestTransaction;
   private readonly due: Database.Statement;
   private readonly prune: Database.Statement;
+  private readonly wal: WalSync;
 
   constructor(private readonly db: Database.Database) {
+    this.wal = walSyncOf(db);
     this.tx = new SqliteIngestTransaction(db);
     this.due = db.prepare(
       "SELECT id FROM incidents WHERE resolve_due_at IS NOT NULL AND resolve_due_at <= ? AND status <> 'resolved' AND firing_count = 0 ORDER BY resolve_due_at LIMIT ?",
@@ -45,7 +51,11 @@ export class SqliteIncidentStore implements IncidentStore {
     } finally {
       this.tx.discard();
     }
-    return Promise.resolve(results);
+    return this.wal.sync().then(
+      () => results,
+      // Committed but not on disk: no webhook of the batch may be answered as stored.
+      (error: unknown) => units.map(() => ({ ok: false, error }) as Settled<T>),
+    );
   }
 
   dueForResolve(nowMs: number, limit: number): Promise<number[]> {
@@ -57,6 +67,7 @@ export class SqliteIncidentStore implements IncidentStore {
   }
 
   close(): void {
+    this.wal.close();
     if (this.db.open) this.db.close();
   }
 }

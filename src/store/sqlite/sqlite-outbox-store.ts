@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { NotificationContext, NotificationRecord, OutboxStore } from '../store';
 import { alertFromRow, incidentFromRow } from './rows';
+import { walSyncOf } from './wal-sync';
+import type { WalSync } from './wal-sync';
 
 type Row = Record<string, unknown>;
 
@@ -23,11 +25,17 @@ function fromRow(r: Row): NotificationRecord {
   };
 }
 
-/** The outbox on SQLite; every state change is its own durable transaction. */
+/**
+ * The outbox on SQLite; every state change is its own transaction, and its promise resolves once
+ * that transaction is on disk. A claim resolves only then, so nothing is sent about an incident
+ * change that a power loss could still undo.
+ */
 export class SqliteOutboxStore implements OutboxStore {
   private readonly s: Record<string, Database.Statement>;
+  private readonly wal: WalSync;
 
   constructor(private readonly db: Database.Database) {
+    this.wal = walSyncOf(db);
     const p = (sql: string): Database.Statement => db.prepare(sql);
     const due = "status = 'pending' AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until < @now)";
     this.s = {
@@ -67,7 +75,7 @@ export class SqliteOutboxStore implements OutboxStore {
       for (const n of found) this.s.lease!.run(leaseUntilMs, n.id);
       return found;
     })();
-    return Promise.resolve(rows);
+    return rows.length === 0 ? Promise.resolve(rows) : this.wal.sync().then(() => rows);
   }
 
   context(n: NotificationRecord, alertLimit: number): Promise<NotificationContext | null> {
@@ -84,7 +92,7 @@ export class SqliteOutboxStore implements OutboxStore {
 
   markAttempt(id: number, nowMs: number): Promise<void> {
     this.s.attempt!.run({ id, now: nowMs });
-    return Promise.resolve();
+    return this.wal.sync();
   }
 
   markSent(id: number, nowMs: number, ref?: Record<string, unknown>): Promise<void> {
@@ -92,7 +100,7 @@ export class SqliteOutboxStore implements OutboxStore {
       this.s.sent!.run(nowMs, id);
       this.saveRef(id, nowMs, ref);
     })();
-    return Promise.resolve();
+    return this.wal.sync();
   }
 
   markRetry(id: number, nextAttemptAt: number, error: string, ref?: Record<string, unknown>): Promise<void> {
@@ -100,7 +108,7 @@ export class SqliteOutboxStore implements OutboxStore {
       this.s.retry!.run(nextAttemptAt, error, id);
       this.saveRef(id, nextAttemptAt, ref);
     })();
-    return Promise.resolve();
+    return this.wal.sync();
   }
 
   markDead(id: number, nowMs: number, error: string, ref?: Record<string, unknown>): Promise<void> {
@@ -110,16 +118,17 @@ export class SqliteOutboxStore implements OutboxStore {
       const n = fromRow(this.s.byId!.get(id) as Row);
       this.s.timeline!.run(n.incidentId, nowMs, 'notification_dead', JSON.stringify({ channel: n.channel, event: n.event, attempts: n.attempts, reason: error }));
     })();
-    return Promise.resolve();
+    return this.wal.sync();
   }
 
   deferChannel(channel: string, untilMs: number, exceptId = -1): Promise<void> {
     this.s.defer!.run({ channel, until: untilMs, except: exceptId });
-    return Promise.resolve();
+    return this.wal.sync();
   }
 
   requeue(id: number, nowMs: number): Promise<boolean> {
-    return Promise.resolve(this.s.requeue!.run(nowMs, nowMs, id).changes > 0);
+    const changed = this.s.requeue!.run(nowMs, nowMs, id).changes > 0;
+    return this.wal.sync().then(() => changed);
   }
 
   listForIncident(incidentId: number): Promise<NotificationRecord[]> {

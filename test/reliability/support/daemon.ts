@@ -80,6 +80,8 @@ export interface Daemon {
   stop(graceMs?: number): Promise<number | null>;
   /** Resident set size from /proc/<pid>/status, in bytes. */
   rssBytes(): number;
+  /** The resident set by kind, in bytes: anonymous (heaps, malloc), file-backed and shared memory. */
+  rssParts(): { anon: number; file: number; shmem: number };
 }
 
 /** Options of a daemon run: its workspace, port, extra node flags (a preload) and environment. */
@@ -149,6 +151,11 @@ export function startDaemon(options: DaemonOptions): Daemon {
       const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
       if (!m) throw new Error('no VmRSS in /proc status');
       return Number(m[1]) * 1024;
+    },
+    rssParts() {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      const kb = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+)\\s+kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
+      return { anon: kb('RssAnon'), file: kb('RssFile'), shmem: kb('RssShmem') };
     },
   };
 }
