@@ -3,11 +3,11 @@ import type { Daemon } from './daemon';
 /** What the probe preloaded into the daemon (prototype-probe.js) answers. */
 export interface ProbeAnswer {
   changes: string[];
-  memory: { heapUsed: number; rss: number; external: number; arrayBuffers: number };
+  memory: { heapUsed: number; heapTotal: number; rss: number; external: number; arrayBuffers: number };
 }
 
-/** Asks the daemon's preloaded probe for prototype changes and memory after a full GC. */
-export function probe(daemon: Daemon): Promise<ProbeAnswer> {
+/** Asks the daemon's preloaded probe for prototype changes and memory after a full GC (or without one: `gc: false`). */
+export function probe(daemon: Daemon, options: { gc?: boolean } = {}): Promise<ProbeAnswer> {
   const id = Math.random();
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('the daemon did not answer the probe')), 30_000);
@@ -18,6 +18,6 @@ export function probe(daemon: Daemon): Promise<ProbeAnswer> {
       resolve(m);
     };
     daemon.child.on('message', onMessage);
-    daemon.child.send({ type: 'reliability-probe', id });
+    daemon.child.send({ type: 'reliability-probe', id, gc: options.gc ?? true });
   });
 }

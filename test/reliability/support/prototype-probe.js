@@ -42,10 +42,11 @@ function changes() {
 
 process.on('message', (message) => {
   if (!message || message.type !== 'reliability-probe') return;
-  if (typeof global.gc === 'function') {
+  // `gc: false` asks for the memory as it is, garbage included (V8's heap as the OS sees it).
+  if (message.gc !== false && typeof global.gc === 'function') {
     global.gc();
     global.gc();
   }
-  const { heapUsed, rss, external, arrayBuffers } = process.memoryUsage();
-  process.send({ type: 'reliability-probe', id: message.id, changes: changes(), memory: { heapUsed, rss, external, arrayBuffers } });
+  const { heapUsed, heapTotal, rss, external, arrayBuffers } = process.memoryUsage();
+  process.send({ type: 'reliability-probe', id: message.id, changes: changes(), memory: { heapUsed, heapTotal, rss, external, arrayBuffers } });
 });
