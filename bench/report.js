@@ -44,14 +44,25 @@ function problems(results) {
   return out;
 }
 
-/** The latency targets: p99 of the fixed-rate scenario. */
+/** The least alerts/s as a share of Alertmanager's, by alerts per webhook (issue targets). */
+const AM_RATIO_TARGETS = { 1: 0.5, 100: 1.0 };
+
+/** The targets of scenarios 1 to 3: p99 of the fixed-rate scenario, throughput beside Alertmanager. */
 function targets(results) {
-  return results
+  const latency = results
     .filter((r) => r.p99TargetMs !== undefined && r.daemon)
     .map((r) => {
       const p99 = r.daemon.measured.latencyMs.p99;
       return { scenario: r.id, metric: 'p99 ms', target: r.p99TargetMs, value: p99, met: p99 !== null && p99 < r.p99TargetMs };
     });
+  const throughput = results
+    .filter((r) => r.rate == null && AM_RATIO_TARGETS[r.batch] !== undefined && r.daemon && r.alertmanager)
+    .map((r) => {
+      const target = AM_RATIO_TARGETS[r.batch];
+      const ratio = r.alertmanager.measured.alertsPerS > 0 ? r.daemon.measured.alertsPerS / r.alertmanager.measured.alertsPerS : null;
+      return { scenario: r.id, metric: "alerts/s / Alertmanager's", target, value: ratio, met: ratio !== null && ratio >= target, atLeast: true };
+    });
+  return [...latency, ...throughput];
 }
 
 /** What must not happen in scenarios A to D: failed requests, lost notifications, a wrong store. */

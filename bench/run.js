@@ -32,7 +32,7 @@
  *                           leave evenly spaced); 1 = a single instance with overallRate over
  *                           BENCH_RATE_CONNECTIONS connections, which sends in bursts
  *   BENCH_RATE_CONNECTIONS  connections of scenario 3 when BENCH_RATE_STREAMS=1 (default 16)
- *   BENCH_P99_TARGET_MS     p99 target of scenario 3 (default 20)
+ *   BENCH_P99_TARGET_MS     p99 target of scenario 3 (default 10)
  *   BENCH_SCENARIOS         which scenarios to run, e.g. "1,3,B" (default "1,2,3,A,B,C,D")
  *   BENCH_NOTIFY_RATE       A: webhooks (new incidents) per second (default 50)
  *   BENCH_NOTIFY_DURATION_S A: measured seconds (default 10; warm-up BENCH_WARMUP_S at the same rate)
@@ -101,7 +101,7 @@ function settings() {
     rate: envNumber('BENCH_RATE', 200),
     rateConnections: envNumber('BENCH_RATE_CONNECTIONS', 16),
     rateStreams: process.env.BENCH_RATE_STREAMS ? envNumber('BENCH_RATE_STREAMS', 1) : null,
-    p99TargetMs: envNumber('BENCH_P99_TARGET_MS', 20),
+    p99TargetMs: envNumber('BENCH_P99_TARGET_MS', 10),
     scenarios: envList('BENCH_SCENARIOS', ['1', '2', '3', 'A', 'B', 'C', 'D']).map((id) => id.toUpperCase()),
     notifyRate: envNumber('BENCH_NOTIFY_RATE', 50),
     notifyDurationS: envNumber('BENCH_NOTIFY_DURATION_S', 10),
