@@ -54,4 +54,4 @@ function summarize(values) {
   };
 }
 
-module.exports = { wallMs, createAgent, request, summarize, percentile };
+module.exports = { wallMs, createAgent, request, summarize };

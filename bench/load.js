@@ -16,12 +16,7 @@
 
 const { createHash } = require('node:crypto');
 const autocannon = require('autocannon');
-
-function percentile(sorted, p) {
-  if (sorted.length === 0) return null;
-  const rank = Math.ceil((p / 100) * sorted.length) - 1;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank))];
-}
+const { summarize } = require('./client');
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -114,7 +109,6 @@ async function runLoad(options) {
   const wallS = Number(process.hrtime.bigint() - started) / 1e9;
   const result = autocannon.aggregateResult(raw, { url, connections: streams === 1 ? connections : streams });
 
-  const sorted = Float64Array.from(latencies).sort();
   const ok = result['2xx'];
   // Each instance runs durationS; the stagger of several streams does not lengthen the window.
   const elapsedS = streams === 1 ? raw[0].duration || wallS : durationS;
@@ -135,14 +129,7 @@ async function runLoad(options) {
     alertsPerS: acceptedAlerts / elapsedS,
     requestsSent: built,
     duplicateBodies: duplicates,
-    latencyMs: {
-      count: sorted.length,
-      p50: percentile(sorted, 50),
-      p90: percentile(sorted, 90),
-      p99: percentile(sorted, 99),
-      max: sorted.length ? sorted[sorted.length - 1] : null,
-      mean: sorted.length ? sorted.reduce((a, b) => a + b, 0) / sorted.length : null,
-    },
+    latencyMs: summarize(latencies),
     // autocannon's own view (1 ms resolution; with a rate it is corrected for coordinated omission).
     autocannon: {
       latencyP50: result.latency.p50,
@@ -152,4 +139,4 @@ async function runLoad(options) {
   };
 }
 
-module.exports = { runLoad, percentile };
+module.exports = { runLoad };

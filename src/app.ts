@@ -1,6 +1,7 @@
 import { createServer as createHttpServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { splitListen } from './config/load-config';
 import type { LoadedConfig } from './config/load-config';
 import { systemClock } from './core/clock';
 import type { Clock } from './core/clock';
@@ -255,9 +256,4 @@ function delegateTo<T extends object>(target: () => T): T {
   return new Proxy({} as T, {
     get: (_unused, prop) => (...args: unknown[]) => (target() as Record<PropertyKey, (...a: unknown[]) => unknown>)[prop]!(...args),
   });
-}
-
-function splitListen(listen: string): [string, number] {
-  const i = listen.lastIndexOf(':');
-  return [listen.slice(0, i).replace(/^\[|\]$/g, ''), Number(listen.slice(i + 1))];
 }

@@ -87,9 +87,15 @@ export function parseConfig(file: string, text: string, overrides: ConfigOverrid
   };
 }
 
+/** The host (brackets of an IPv6 address removed) and port of a `listen` value. */
+export function splitListen(listen: string): [string, number] {
+  const i = listen.lastIndexOf(':');
+  return [listen.slice(0, i).replace(/^\[|\]$/g, ''), Number(listen.slice(i + 1))];
+}
+
 /** True for 127.0.0.0/8, ::1 and localhost: only this machine can reach the daemon. */
 export function isLoopback(listen: string): boolean {
-  const host = listen.slice(0, listen.lastIndexOf(':')).replace(/^\[|\]$/g, '').toLowerCase();
+  const host = splitListen(listen)[0].toLowerCase();
   return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { PRIORITIES } from './vocabulary';
 
 /** Every metric of the daemon, registered on the app's own registry (never the global one). */
 export interface Metrics {
@@ -35,7 +36,15 @@ export function createMetrics(options: {
   const registry = new Registry();
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'incident_bridge_' });
   const countOpen = options.countOpenIncidents;
-  const outboxStats = options.outboxStats;
+  const statsOf = options.outboxStats;
+  // Both outbox gauges read one query: a scrape collects them together, so they share it.
+  let pendingStats: ReturnType<NonNullable<typeof statsOf>> | null = null;
+  const outboxStats = statsOf
+    ? () =>
+        (pendingStats ??= statsOf().finally(() => {
+          pendingStats = null;
+        }))
+    : undefined;
   const now = options.now ?? Date.now;
   const latencyBuckets = [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60, 300, 3600];
   return {
@@ -66,7 +75,7 @@ export function createMetrics(options: {
       async collect() {
         if (!countOpen) return;
         const counts = await countOpen();
-        for (const p of ['P1', 'P2', 'P3', 'P4']) this.set({ priority: p }, counts[p] ?? 0);
+        for (const p of PRIORITIES) this.set({ priority: p }, counts[p] ?? 0);
       },
     }),
     ingestDuration: new Histogram({

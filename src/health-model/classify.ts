@@ -15,15 +15,25 @@ export interface Classification {
 /** The label sources set on alerts that report a monitoring gap rather than the business. */
 export const MONITORING_GAP_LABEL = 'monitoring_gap';
 
+/** Whether the alert reports a monitoring gap (its `monitoring_gap` label is set). */
+export function isMonitoringGap(labels: Readonly<Record<string, string>>): boolean {
+  return Object.hasOwn(labels, MONITORING_GAP_LABEL) && labels[MONITORING_GAP_LABEL] !== '';
+}
+
+/** Whether a metric may claim monitoring-gap alerts: its matchers name the `monitoring_gap` label. */
+export function claimsMonitoringGap(metric: CompiledMetric): boolean {
+  return metric.matchers.some((m) => m.name === MONITORING_GAP_LABEL);
+}
+
 /**
  * Finds the first metric (in rule-set order) whose matchers all hold; else the fallback. An
  * alert labelled `monitoring_gap` (no data, data source error) is claimed only by a metric that
  * matches on that label, and otherwise by the built-in monitoring-gap metric. Pure.
  */
 export function classify(alert: Pick<NormalizedAlert, 'labels'>, ruleSet: RuleSet): Classification {
-  const gap = Object.hasOwn(alert.labels, MONITORING_GAP_LABEL) && alert.labels[MONITORING_GAP_LABEL] !== '';
+  const gap = isMonitoringGap(alert.labels);
   for (const metric of ruleSet.metrics) {
-    if (gap && !metric.matchers.some((m) => m.name === MONITORING_GAP_LABEL)) continue;
+    if (gap && !claimsMonitoringGap(metric)) continue;
     if (matchesAll(metric.matchers, alert.labels)) return keyed(metric, alert.labels, true);
   }
   return keyed(gap ? ruleSet.monitoringGap : ruleSet.fallback, alert.labels, false);

@@ -4,7 +4,8 @@ import { decideAlert, decideResolve, decideTarget } from '../incidents/lifecycle
 import type { AlertDecision } from '../incidents/lifecycle';
 import type { NormalizedAlert } from '../sources/source';
 import type { AlertRecord, IncidentRecord } from '../store/store';
-import { classify, MONITORING_GAP_LABEL } from './classify';
+import { claimsMonitoringGap, classify, isMonitoringGap } from './classify';
+import type { Classification } from './classify';
 import { matches } from './matcher';
 import type { CompiledMetric, RuleSet } from './rule-set';
 
@@ -89,11 +90,12 @@ export async function explainAlerts(
   const opening = new Set<string>();
   const out: AlertExplanation[] = [];
   for (const alert of alerts) {
-    const key = classify(alert, ruleSet).incidentKey;
+    const classification = classify(alert, ruleSet);
+    const key = classification.incidentKey;
     const previous = await lookup.latestAlert(source, alert.fingerprint);
     const previousIncident = previous?.incidentId != null ? ((await lookup.getIncident(previous.incidentId))?.incident ?? null) : null;
     const state = { previous, previousIncident, active: await lookup.activeIncident(key), lastResolved: await lookup.lastResolvedIncident(key) };
-    const explanation = explainAlert(source, alert, ruleSet, state, policy);
+    const explanation = explainAlert(source, alert, ruleSet, state, policy, classification);
     if (explanation.decision.action === 'open') {
       if (opening.has(key)) explanation.decision = { ...explanation.decision, action: 'attach', reason: 'attaches to the incident an earlier alert of this payload opens' };
       opening.add(key);
@@ -104,8 +106,14 @@ export async function explainAlerts(
 }
 
 /** Explains one alert given the store state it depends on. Pure. */
-export function explainAlert(source: string, alert: NormalizedAlert, ruleSet: RuleSet, state: AlertStoreState, policy: ExplainPolicy): AlertExplanation {
-  const classification = classify(alert, ruleSet);
+export function explainAlert(
+  source: string,
+  alert: NormalizedAlert,
+  ruleSet: RuleSet,
+  state: AlertStoreState,
+  policy: ExplainPolicy,
+  classification: Classification = classify(alert, ruleSet),
+): AlertExplanation {
   const { metric } = classification;
   const by = classification.matched ? 'rule' : metric === ruleSet.monitoringGap ? 'monitoring_gap' : 'fallback';
   return {
@@ -130,7 +138,7 @@ export function explainAlert(source: string, alert: NormalizedAlert, ruleSet: Ru
 
 /** The metrics classify looks at, in order, up to and including the one that claims the alert. */
 function tryRules(alert: NormalizedAlert, ruleSet: RuleSet): RuleTrial[] {
-  const gap = Object.hasOwn(alert.labels, MONITORING_GAP_LABEL) && alert.labels[MONITORING_GAP_LABEL] !== '';
+  const gap = isMonitoringGap(alert.labels);
   const tried: RuleTrial[] = [];
   for (const metric of ruleSet.metrics) {
     const trial = tryMetric(metric, alert.labels, gap);
@@ -142,7 +150,7 @@ function tryRules(alert: NormalizedAlert, ruleSet: RuleSet): RuleTrial[] {
 
 function tryMetric(metric: CompiledMetric, labels: Readonly<Record<string, string>>, gap: boolean): RuleTrial {
   const base = { healthModel: metric.healthModel.name, metric: metric.name, file: metric.file, line: metric.line };
-  if (gap && !metric.matchers.some((m) => m.name === MONITORING_GAP_LABEL)) return { ...base, matched: false, skipped: 'monitoring_gap', matchers: [] };
+  if (gap && !claimsMonitoringGap(metric)) return { ...base, matched: false, skipped: 'monitoring_gap', matchers: [] };
   const matchers = metric.matchers.map((m) => ({
     matcher: m.text,
     matched: matches(m, labels),

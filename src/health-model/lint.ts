@@ -1,7 +1,7 @@
 import type { FileProblem } from '../core/errors';
 import { problemAt } from '../config/yaml-file';
 import type { YamlFile } from '../config/yaml-file';
-import { MONITORING_GAP_LABEL } from './classify';
+import { claimsMonitoringGap } from './classify';
 import { matches } from './matcher';
 import type { Matcher } from './matcher';
 import type { CompiledMetric } from './rule-set';
@@ -53,8 +53,7 @@ function shadowMessage(shadow: CompiledMetric, metric: CompiledMetric): string {
 /** True when every alert that `later` matches is provably matched by `first`. */
 export function shadows(first: CompiledMetric, later: CompiledMetric): boolean {
   // Alerts labelled monitoring_gap skip metrics that do not match on that label (classify.ts).
-  const namesGap = (m: CompiledMetric): boolean => m.matchers.some((x) => x.name === MONITORING_GAP_LABEL);
-  if (namesGap(later) && !namesGap(first)) return false;
+  if (claimsMonitoringGap(later) && !claimsMonitoringGap(first)) return false;
   return first.matchers.every((m) => implied(m, later.matchers));
 }
 

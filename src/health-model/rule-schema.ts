@@ -51,5 +51,4 @@ export const healthModelSchema = z
   })
   .strict();
 
-export type MetricData = z.output<typeof metricSchema>;
 export type HealthModelData = z.output<typeof healthModelSchema>;

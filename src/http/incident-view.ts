@@ -1,4 +1,4 @@
-import type { AlertRecord, IncidentDetail, IncidentRecord } from '../store/store';
+import type { AlertRecord, IncidentDetail, IncidentRecord, NotificationRecord } from '../store/store';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
@@ -55,5 +55,24 @@ export function incidentDetailJson(d: IncidentDetail): Record<string, unknown> {
     ...incidentJson(d.incident),
     alerts: d.alerts.map(alertJson),
     timeline: d.timeline.map((t) => ({ id: t.id, at: iso(t.at), event: t.event, detail: t.detail })),
+  };
+}
+
+/** A notification's state as L1 and the SRE see it: pending, retrying (with the last error), sent or dead. */
+export function notificationJson(n: NotificationRecord): Record<string, unknown> {
+  const state = n.status === 'pending' && n.attempts > 0 ? 'retrying' : n.status;
+  return {
+    id: n.id,
+    channel: n.channel,
+    event: n.event,
+    state,
+    attempts: n.attempts,
+    lastError: n.lastError,
+    idempotencyKey: n.idempotencyKey,
+    createdAt: iso(n.createdAt),
+    nextAttemptAt: n.status === 'pending' ? iso(n.nextAttemptAt) : null,
+    firstAttemptAt: iso(n.firstAttemptAt),
+    sentAt: iso(n.sentAt),
+    deadAt: iso(n.deadAt),
   };
 }

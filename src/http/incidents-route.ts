@@ -5,8 +5,7 @@ import { AppError, NotFoundError } from '../core/errors';
 import { INCIDENT_STATUSES, PRIORITIES } from '../core/vocabulary';
 import { describeIssues } from '../sources/payload-fields';
 import type { IncidentReadModel } from '../store/store';
-import { incidentDetailJson, incidentJson } from './incident-view';
-import { notificationJson } from './notifications-route';
+import { incidentDetailJson, incidentJson, notificationJson } from './incident-view';
 import type { NotificationsAccess } from './notifications-route';
 
 const list = <T extends readonly [string, ...string[]]>(values: T) =>

@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError, NotReadyError } from '../core/errors';
+import { errorBody } from './error-handler';
 import type { Logger } from '../core/logger';
 import type { Metrics } from '../core/metrics';
 import type { Clock } from '../core/clock';
-import { classify } from '../health-model/classify';
 import type { RuleSetHolder } from '../health-model/rule-set-holder';
 import type { IngestQueue } from '../incidents/ingest-queue';
-import { deliveryDigest } from '../incidents/delivery-digest';
+import { buildDelivery } from '../incidents/delivery-digest';
 import { findSource, readSourceAlerts } from './source-request';
 import type { WebhookSource } from './source-request';
 import type { RejectionLog } from './rejection-log';
@@ -47,19 +47,13 @@ export function webhookSourceOf(req: IncomingMessage): string | null {
 export function webhookHandler(deps: WebhooksRouteDeps): (req: IncomingMessage, res: ServerResponse, name: string) => Promise<void> {
   return async (req, res, name) => {
     const started = process.hrtime.bigint();
-    const source = deps.sources.get(name);
     const seen: { body: Buffer | null } = { body: null };
     try {
       const found = findSource(deps.sources, name);
       const { alerts, receivedAt } = await readSourceAlerts(found, req, deps, seen);
       const ruleSet = deps.rules.current();
       if (!ruleSet) throw new NotReadyError('rules not loaded yet');
-      const result = await deps.queue.submit({
-        source: name,
-        digest: deliveryDigest(name, alerts),
-        receivedAt,
-        alerts: alerts.map((alert) => ({ alert, classification: classify(alert, ruleSet) })),
-      });
+      const result = await deps.queue.submit(buildDelivery(name, alerts, receivedAt, ruleSet));
       found.authenticator.accepted(req.headers);
       const firing = alerts.reduce((n, a) => n + (a.status === 'firing' ? 1 : 0), 0);
       if (firing > 0) deps.metrics.alertsReceived.inc({ source: name, status: 'firing' }, firing);
@@ -71,11 +65,11 @@ export function webhookHandler(deps: WebhooksRouteDeps): (req: IncomingMessage, 
       if (!known || known.status >= 500) {
         if (!known) deps.logger.error('webhook failed', { source: name, error });
         const e = known ?? new AppError('internal', 'internal error', 500);
-        answer(res, e.status, { error: e.code, message: e.message, detail: e.detail ?? null });
+        answer(res, e.status, errorBody(e));
         return;
       }
-      reject(deps, source ? name : 'unknown', known, req, known.code === 'unauthorized' ? null : seen.body);
-      answer(res, known.status, { error: known.code, message: known.message, detail: known.detail ?? null });
+      reject(deps, known.code === 'unknown_source' ? 'unknown' : name, known, req, known.code === 'unauthorized' ? null : seen.body);
+      answer(res, known.status, errorBody(known));
     }
   };
 }

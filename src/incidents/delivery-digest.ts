@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
+import { classify } from '../health-model/classify';
+import type { RuleSet } from '../health-model/rule-set';
 import type { NormalizedAlert } from '../sources/source';
+import type { AlertDelivery } from './ingest';
 
 /**
  * Identifies a delivery by what it says, not by its bytes: the same alerts in the same states
@@ -9,4 +12,14 @@ import type { NormalizedAlert } from '../sources/source';
  */
 export function deliveryDigest(source: string, alerts: readonly NormalizedAlert[]): string {
   return createHash('sha256').update(source).update('\0').update(JSON.stringify(alerts)).digest('hex');
+}
+
+/** A parsed webhook as ingest takes it: its digest and each alert classified by the rules in force. */
+export function buildDelivery(source: string, alerts: readonly NormalizedAlert[], receivedAt: number, ruleSet: RuleSet): AlertDelivery {
+  return {
+    source,
+    digest: deliveryDigest(source, alerts),
+    receivedAt,
+    alerts: alerts.map((alert) => ({ alert, classification: classify(alert, ruleSet) })),
+  };
 }

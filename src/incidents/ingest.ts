@@ -139,26 +139,28 @@ function resolveAlert(tx: IngestTransaction, previous: AlertHead, alert: Normali
   });
   if (previous.incidentId === null) return null;
   const incident = tx.incident(previous.incidentId);
-  endActivation(tx, incident, endsAt, now, { ...alertCause(previous.source, alert), deliveries: 1 }, events, channelsFor);
+  endActivation(tx, incident, endsAt, now, 1, alertCause(previous.source, alert), events, channelsFor);
   return incident.id;
 }
 
-/** One firing alert of `incident` has ended: count it down and resolve the incident when clear. */
+/**
+ * One firing alert of `incident` has ended: count it down and resolve the incident when clear.
+ * `deliveries` is what the ending delivery adds to the incident's count (none when superseded).
+ */
 function endActivation(
   tx: IngestTransaction,
   incident: IncidentRecord,
   endsAt: number,
   now: number,
+  deliveries: number,
   cause: Record<string, unknown>,
   events: IncidentEvent[],
   channelsFor: NotifyChannels | undefined,
 ): void {
   const firingCount = Math.max(0, incident.firingCount - 1);
   const endedAt = Math.max(incident.endedAt ?? 0, endsAt);
-  const deliveries = typeof cause.deliveries === 'number' ? cause.deliveries : 0;
   tx.updateIncident(incident.id, { firingCount, endedAt, deliveryCount: incident.deliveryCount + deliveries, updatedAt: now });
-  const { deliveries: _omit, ...detail } = cause;
-  tx.appendTimeline(incident.id, { at: now, event: 'alert_resolved', detail });
+  tx.appendTimeline(incident.id, { at: now, event: 'alert_resolved', detail: cause });
   if (incident.status === 'resolved') return;
   const next = decideResolve(firingCount, { enabled: incident.autoResolve, holdDownMs: incident.holdDownMs }, now);
   if (next.kind === 'resolve') {
@@ -208,13 +210,15 @@ function activate(
   // The alert's earlier activation, if it still fires elsewhere (rules changed its key), ends there.
   if (previous && previous.status === 'firing' && previous.incidentId !== null && previous.incidentId !== incidentId) {
     tx.updateAlert(previous.id, { status: 'resolved', endsAt: alert.startsAt });
-    endActivation(tx, tx.incident(previous.incidentId), alert.startsAt, now, { ...alertCause(source, alert), reason: 'superseded' }, events, policy.channelsFor);
+    endActivation(tx, tx.incident(previous.incidentId), alert.startsAt, now, 0, { ...alertCause(source, alert), reason: 'superseded' }, events, policy.channelsFor);
   }
 
   const incident = tx.incident(incidentId);
   // The row to update: the alert's row on this incident if it has one (at most one may exist),
   // else its latest row when that is attached to no incident (a resolve that came first).
-  const here = previous?.incidentId === incidentId ? previous : tx.alertInIncident(incidentId, source, alert.fingerprint);
+  // No row of this alert anywhere, or an incident opened just now: nothing to look up.
+  const here =
+    previous?.incidentId === incidentId ? previous : previous === null || target.kind === 'open' ? null : tx.alertInIncident(incidentId, source, alert.fingerprint);
   const row = here ?? (previous !== null && previous.incidentId === null ? previous : null);
   const wasFiringHere = row !== null && row.incidentId === incidentId && row.status === 'firing';
   const isNewHere = row === null || row.incidentId !== incidentId;

@@ -1,7 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Clock } from '../core/clock';
 import { createLogger } from '../core/logger';
-import { classify } from '../health-model/classify';
 import type { RuleSet } from '../health-model/rule-set';
 import { createSource } from '../sources/index';
 import type { SourceType } from '../sources/source-types';
@@ -9,7 +8,7 @@ import { openDatabase } from '../store/sqlite/database';
 import { SqliteIncidentStore } from '../store/sqlite/sqlite-incident-store';
 import { SqliteReadModel } from '../store/sqlite/sqlite-read-model';
 import type { IncidentReadModel } from '../store/store';
-import { deliveryDigest } from './delivery-digest';
+import { buildDelivery } from './delivery-digest';
 import { IngestQueue } from './ingest-queue';
 import type { IngestPolicy, IngestResult } from './ingest';
 import { ResolveWorker } from './resolve-worker';
@@ -60,13 +59,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     push(body, source) {
       const receivedAt = options.clock.now().getTime();
       const alerts = createSource(source.type).parse(body, { receivedAt });
-      const ruleSet = currentRules();
-      return queue.submit({
-        source: source.name,
-        digest: deliveryDigest(source.name, alerts),
-        receivedAt,
-        alerts: alerts.map((alert) => ({ alert, classification: classify(alert, ruleSet) })),
-      });
+      return queue.submit(buildDelivery(source.name, alerts, receivedAt, currentRules()));
     },
     close: () => store.close(),
   };

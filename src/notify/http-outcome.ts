@@ -15,15 +15,23 @@ export function outcomeOfStatus(status: number, retryAfterMs: number | null, rea
   return { ok: false, retryable: false, reason: `${status} ${reason}` };
 }
 
-/** The outcome of an HTTP response; the Retry-After header or a JSON `retry_after` sets the wait. */
-export function outcomeOfResponse(response: AxiosResponse, nowMs: number): DeliveryOutcome {
-  const body = response.data as { parameters?: { retry_after?: unknown }; retry_after?: unknown; description?: unknown } | undefined;
+/** The receiver's words for a failed response: a JSON `description`, else the status text. */
+function describeResponse(response: AxiosResponse): string {
+  const description = (response.data as { description?: unknown } | undefined)?.description;
+  return typeof description === 'string' ? description : (response.statusText ?? '');
+}
+
+/**
+ * The outcome of an HTTP response; the Retry-After header or a JSON `retry_after` sets the wait.
+ * `describe` reads the service's own error text for the reason.
+ */
+export function outcomeOfResponse(response: AxiosResponse, nowMs: number, describe: (response: AxiosResponse) => string = describeResponse): DeliveryOutcome {
+  const body = response.data as { parameters?: { retry_after?: unknown }; retry_after?: unknown } | undefined;
   const retryAfter =
     parseRetryAfterMs(response.headers['retry-after'], nowMs) ??
     parseRetryAfterMs(body?.parameters?.retry_after, nowMs) ??
     parseRetryAfterMs(body?.retry_after, nowMs);
-  const description = typeof body?.description === 'string' ? body.description : (response.statusText ?? '');
-  return outcomeOfStatus(response.status, retryAfter, description.slice(0, 200));
+  return outcomeOfStatus(response.status, retryAfter, describe(response).slice(0, 200));
 }
 
 /** Network errors and timeouts are retried; a bug in the channel (not an HTTP error) is not. */

@@ -5,7 +5,8 @@ import type { Locale, LocaleName } from './locales/locale';
 import { ru } from './locales/ru';
 
 const LOCALE_TEXTS: Record<LocaleName, Locale> = { en, ru };
-const SHOWN_ALERTS = 5;
+/** How many of an incident's alerts a message lists. */
+export const SHOWN_ALERTS = 5;
 
 /** A notification's text, localized but not yet formatted for a channel. */
 export interface MessageContent {

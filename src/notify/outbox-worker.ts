@@ -6,7 +6,7 @@ import { backoffDelayMs } from './backoff';
 import type { BackoffPolicy } from './backoff';
 import type { Channel, DeliveryOutcome, NotifyEvent } from './channel';
 import type { LocaleName } from './locales/locale';
-import { buildMessageContent } from './message-content';
+import { SHOWN_ALERTS, buildMessageContent } from './message-content';
 
 /** How the outbox delivers: batch size, lease, backoff and when to give up. */
 export interface OutboxPolicy {
@@ -18,7 +18,6 @@ export interface OutboxPolicy {
   batchPerChannel: number;
 }
 
-const SHOWN_ALERTS = 5;
 
 /**
  * Delivers due notifications: each channel is its own queue, worked in parallel with the others,

@@ -1,6 +1,6 @@
 import axios from 'axios';
-import type { AxiosInstance } from 'axios';
-import type { ChannelRef, DeliveryOutcome } from './channel';
+import type { AxiosInstance, AxiosResponse } from 'axios';
+import type { ChannelRef, DeliveryOutcome, NotifyEvent } from './channel';
 import { outcomeOfError } from './http-outcome';
 
 /** An HTTP client for a service API: JSON, no redirects, every status returned to the caller. */
@@ -20,14 +20,29 @@ export interface DeliveryProgress {
 }
 
 /**
- * Runs a multi-step delivery so that what it learned reaches the store on every path: a network
- * error after the ticket was created still returns the ticket id in `ref`, so no retry creates it twice.
+ * Runs a multi-step delivery so that what it learned reaches the store on every path: a failed
+ * step or a network error after the ticket was created still returns the ticket id in `ref`, so
+ * no retry creates it twice.
  */
 export async function deliverWithProgress(deliver: (progress: DeliveryProgress) => Promise<DeliveryOutcome>): Promise<DeliveryOutcome> {
   const progress: DeliveryProgress = {};
+  let outcome: DeliveryOutcome;
   try {
-    return await deliver(progress);
+    outcome = await deliver(progress);
   } catch (error) {
-    return { ...outcomeOfError(error), ...(progress.ref ? { ref: progress.ref } : {}) };
+    outcome = outcomeOfError(error);
   }
+  return !outcome.ok && !outcome.ref && progress.ref ? { ...outcome, ref: progress.ref } : outcome;
+}
+
+/** The marker in every ticket title or request summary, `[IB-<incident id>]`, by which a lost create is found again. */
+export function incidentMarker(incidentId: number): string {
+  return `[IB-${incidentId}]`;
+}
+
+/** Events that need a ticket: without one (and none found) they create it; the others only update. */
+export const CREATING_EVENTS: ReadonlySet<NotifyEvent> = new Set(['opened', 'reopened', 'escalated']);
+
+export function isSuccess(res: AxiosResponse): boolean {
+  return res.status >= 200 && res.status < 300;
 }

@@ -105,13 +105,12 @@ export const ruleTestFileSchema = z
 
 /** A validated rule test file. */
 export type RuleTestFile = z.output<typeof ruleTestFileSchema>;
-/** One step of a test's timeline. */
+/** A notification a step expects the config's routes to queue. */
 export type ExpectedNotification = z.output<typeof expectedNotification>;
+/** One step of a test's timeline. */
 export type RuleTestStep = RuleTestFile['tests'][number]['steps'][number];
 /** The fields of one incident a step expects. */
 export type ExpectedIncident = z.output<typeof expectedIncident>;
-/** An Alertmanager alert in a step's `alerts:` shorthand. */
-export type ShortAlert = z.output<typeof shortAlert>;
 
 /** Resolves a test time against the test's start: offsets add to it, ISO times stand as they are. Epoch ms. */
 export function resolveTestTime(text: string, startMs: number): number {

@@ -42,9 +42,11 @@ export function severityFromLabel(value: string | undefined): SeverityLevel {
   return BY_NAME[value.trim().toLowerCase()] ?? 'unknown';
 }
 
+const BY_ZABBIX_SEVERITY: readonly SeverityLevel[] = ['unknown', 'info', 'warning', 'warning', 'high', 'critical'];
+
 /** Zabbix's numeric severity: 5 Disaster, 4 High, 3 Average, 2 Warning, 1 Information, 0 Not classified. */
 export function severityFromZabbix(nseverity: number): SeverityLevel {
-  return (['unknown', 'info', 'warning', 'warning', 'high', 'critical'] as const)[nseverity] ?? 'unknown';
+  return BY_ZABBIX_SEVERITY[nseverity] ?? 'unknown';
 }
 
 /**

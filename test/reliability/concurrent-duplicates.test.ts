@@ -2,7 +2,7 @@ import { labelsFingerprint } from '../../src/sources/fingerprint';
 import { createWorkspace, freePort, startDaemon } from './support/daemon';
 import type { Daemon } from './support/daemon';
 import { loadAgent, postWebhook, runPool } from './support/http-client';
-import { reliabilityProfile, report } from './support/profile';
+import { failOnProblems, reliabilityProfile, report } from './support/profile';
 import { incidentInvariantProblems, integrityCheck, openStore } from './support/store-check';
 import { alertmanagerBody, runSeed, seededRandom } from './support/traffic';
 
@@ -157,7 +157,7 @@ test(`concurrent duplicates: ${profile.duplicates.alerts} alerts, each delivery 
       incidents: incidentCount,
       problems: problems.length,
     });
-    if (problems.length > 0) throw new Error(`${problems.length} problems (seed ${seed}):\n${problems.slice(0, 40).join('\n')}`);
+    failOnProblems(problems, seed);
     passed = true;
   } finally {
     if (daemon && !daemon.hasExited()) await daemon.kill9();

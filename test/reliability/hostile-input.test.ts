@@ -6,7 +6,7 @@ import { HostileBodies } from './support/hostile-bodies';
 import type { HostileRequest } from './support/hostile-bodies';
 import { loadAgent, postWebhook, request, runPool } from './support/http-client';
 import { probe } from './support/probe';
-import { reliabilityProfile, report } from './support/profile';
+import { failOnProblems, reliabilityProfile, report } from './support/profile';
 import { incidentInvariantProblems, integrityCheck, openStore } from './support/store-check';
 import { runSeed, seededRandom } from './support/traffic';
 
@@ -106,7 +106,7 @@ test(`hostile input: ${profile.hostile.bodies} generated bad bodies`, async () =
       'prototype changes': after.changes.length,
       problems: problems.length,
     });
-    if (problems.length > 0) throw new Error(`${problems.length} problems (seed ${seed}):\n${problems.slice(0, 30).join('\n')}`);
+    failOnProblems(problems, seed);
     passed = true;
   } finally {
     if (daemon && !daemon.hasExited()) await daemon.kill9();

@@ -5,7 +5,7 @@ import { loadAgent, postWebhook } from './support/http-client';
 import type { Answer } from './support/http-client';
 import { OutageReceiver } from './support/outage-receiver';
 import { probe } from './support/probe';
-import { reliabilityProfile, report } from './support/profile';
+import { failOnProblems, reliabilityProfile, report } from './support/profile';
 import { incidentInvariantProblems, integrityCheck, openStore } from './support/store-check';
 import { MixedTraffic, runSeed, seededRandom } from './support/traffic';
 
@@ -176,7 +176,7 @@ test(`soak: ${durationS} s at ${webhooksPerSecond} webhooks/s with one channel f
       'failing channel: requests': failing.requests.length,
       problems: problems.length,
     });
-    if (problems.length > 0) throw new Error(`${problems.length} problems (seed ${seed}):\n${problems.slice(0, 30).join('\n')}`);
+    failOnProblems(problems, seed);
     passed = true;
   } finally {
     if (daemon && !daemon.hasExited()) await daemon.kill9();

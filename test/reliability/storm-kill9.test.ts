@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createWorkspace, freePort, sleep, startDaemon } from './support/daemon';
 import type { Daemon } from './support/daemon';
 import { loadAgent, postWebhook } from './support/http-client';
-import { reliabilityProfile, report } from './support/profile';
+import { failOnProblems, reliabilityProfile, report } from './support/profile';
 import { incidentInvariantProblems, integrityCheck, ledgerProblems, openStore } from './support/store-check';
 import { MixedTraffic, runSeed, seededRandom } from './support/traffic';
 import type { AlertState, Webhook } from './support/traffic';
@@ -153,7 +153,7 @@ test(`kill -9 during a storm: ${profile.storm.webhooksPerSecond} webhooks/s, ${p
     });
     if (problems.length > 0) {
       writeFileSync(path.join(workspace.dir, 'ledger.jsonl'), ledger.map((e) => JSON.stringify(e)).join('\n'));
-      throw new Error(`${problems.length} problems (seed ${seed}):\n${problems.slice(0, 40).join('\n')}`);
+      failOnProblems(problems, seed);
     }
     passed = true;
   } finally {

@@ -103,8 +103,7 @@ export class ChatWebhookChannel implements Channel {
         validateStatus: () => true,
         maxRedirects: 0,
       });
-      outcome = outcomeOfResponse(response, this.clock.now().getTime());
-      if (!outcome.ok) outcome = { ...outcome, reason: `${response.status} ${errorText(response)}` };
+      outcome = outcomeOfResponse(response, this.clock.now().getTime(), errorText);
     } catch (error) {
       outcome = outcomeOfError(error);
     }

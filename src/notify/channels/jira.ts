@@ -1,11 +1,10 @@
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import { z } from 'zod';
 import type { Clock } from '../../core/clock';
-import { parseRetryAfterMs } from '../backoff';
-import type { Channel, ChannelRef, DeliveryOutcome, Notification, NotifyEvent } from '../channel';
-import { deliverWithProgress, serviceClient } from '../service-client';
+import type { Channel, ChannelRef, DeliveryOutcome, Notification } from '../channel';
+import { CREATING_EVENTS, deliverWithProgress, incidentMarker, isSuccess, serviceClient } from '../service-client';
 import type { DeliveryProgress } from '../service-client';
-import { outcomeOfStatus } from '../http-outcome';
+import { outcomeOfResponse } from '../http-outcome';
 import { renderPlainText } from '../message-content';
 
 const idSchema = z.union([z.string().regex(/^\d+$/), z.number().int().positive()]).transform(String);
@@ -50,12 +49,7 @@ export const jiraChannelSchema = z
 /** A Jira Service Management channel config with its defaults applied. */
 export type JiraChannelConfig = z.output<typeof jiraChannelSchema>;
 
-/** The marker in every request summary, `[IB-<incident id>]`, by which a lost create is found again. */
-export function jiraMarker(incidentId: number): string {
-  return `[IB-${incidentId}]`;
-}
 
-const CREATING_EVENTS: ReadonlySet<NotifyEvent> = new Set(['opened', 'reopened', 'escalated']);
 const SUMMARY_MAX = 255;
 const REQUEST = '/rest/servicedeskapi/request';
 
@@ -113,7 +107,7 @@ export class JiraChannel implements Channel {
     const path = `${REQUEST}/${encodeURIComponent(issueKey)}`;
     if (n.ref?.commentFor !== n.idempotencyKey) {
       const res = await this.http.post(`${path}/comment`, { body: renderPlainText(n.content), public: true });
-      if (!isSuccess(res)) return this.failure(res, progress.ref);
+      if (!isSuccess(res)) return this.failure(res);
       progress.ref = { ...base, commentFor: n.idempotencyKey };
     }
     const done: ChannelRef = progress.ref ?? { ...base, commentFor: n.idempotencyKey };
@@ -126,7 +120,7 @@ export class JiraChannel implements Channel {
 
   private async createRequest(n: Notification): Promise<DeliveryOutcome> {
     const i = n.incident;
-    const marker = jiraMarker(i.id);
+    const marker = incidentMarker(i.id);
     const fields: Record<string, unknown> = {
       summary: `${i.title.replace(/[\r\n]+/g, ' ').slice(0, SUMMARY_MAX - marker.length - 1)} ${marker}`,
       description: renderPlainText(n.content),
@@ -146,7 +140,7 @@ export class JiraChannel implements Channel {
 
   /** The incident's request by its summary marker (the oldest, should there be several), or null. */
   private async findRequest(incidentId: number): Promise<{ request: FoundRequest | null } | { outcome: DeliveryOutcome }> {
-    const marker = jiraMarker(incidentId);
+    const marker = incidentMarker(incidentId);
     const res = await this.http.get(REQUEST, {
       params: { serviceDeskId: this.config.serviceDeskId, searchTerm: marker.slice(1, -1), requestOwnership: 'OWNED_REQUESTS', requestStatus: 'ALL_REQUESTS', limit: 50 },
     });
@@ -180,9 +174,8 @@ export class JiraChannel implements Channel {
     return isSuccess(res) ? null : this.failure(res);
   }
 
-  private failure(res: AxiosResponse, ref?: ChannelRef): DeliveryOutcome {
-    const outcome = outcomeOfStatus(res.status, parseRetryAfterMs(res.headers['retry-after'], this.clock.now().getTime()), describeJiraError(res));
-    return ref ? { ...outcome, ref } : outcome;
+  private failure(res: AxiosResponse): DeliveryOutcome {
+    return outcomeOfResponse(res, this.clock.now().getTime(), describeJiraError);
   }
 }
 
@@ -194,8 +187,4 @@ function describeJiraError(res: AxiosResponse): string {
   if (Array.isArray(body?.errorMessages)) parts.push(...body.errorMessages.filter((m): m is string => typeof m === 'string'));
   if (body?.errors && typeof body.errors === 'object') parts.push(...Object.entries(body.errors).map(([k, v]) => `${k}: ${String(v)}`));
   return (parts.length > 0 ? parts.join('; ') : (res.statusText ?? '')).slice(0, 200);
-}
-
-function isSuccess(res: AxiosResponse): boolean {
-  return res.status >= 200 && res.status < 300;
 }

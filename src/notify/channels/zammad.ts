@@ -1,11 +1,10 @@
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import { z } from 'zod';
 import type { Clock } from '../../core/clock';
-import { parseRetryAfterMs } from '../backoff';
-import type { Channel, ChannelRef, DeliveryOutcome, Notification, NotifyEvent } from '../channel';
-import { deliverWithProgress, serviceClient } from '../service-client';
+import type { Channel, ChannelRef, DeliveryOutcome, Notification } from '../channel';
+import { CREATING_EVENTS, deliverWithProgress, incidentMarker, isSuccess, serviceClient } from '../service-client';
 import type { DeliveryProgress } from '../service-client';
-import { outcomeOfStatus } from '../http-outcome';
+import { outcomeOfResponse } from '../http-outcome';
 import { renderHtml } from '../message-content';
 
 /** Config of a Zammad service desk: where tickets go, with which customer and priorities. */
@@ -36,13 +35,7 @@ export const zammadChannelSchema = z
 /** A Zammad channel config with its defaults applied. */
 export type ZammadChannelConfig = z.output<typeof zammadChannelSchema>;
 
-/** The marker in every ticket title, `[IB-<incident id>]`, by which a lost create is found again. */
-export function zammadMarker(incidentId: number): string {
-  return `[IB-${incidentId}]`;
-}
 
-/** Events that need a ticket: without one (and none found) they create it; the others only update. */
-const CREATING_EVENTS: ReadonlySet<NotifyEvent> = new Set(['opened', 'reopened', 'escalated']);
 const TITLE_MAX = 250;
 
 interface ZammadTicket {
@@ -96,20 +89,20 @@ export class ZammadChannel implements Channel {
     const base: ChannelRef = progress.ref ?? { ...n.ref, ticketId };
     if (n.ref?.articleFor !== n.idempotencyKey) {
       const res = await this.http.post('/api/v1/ticket_articles', { ticket_id: ticketId, ...this.article(n) });
-      if (!isSuccess(res)) return this.failure(res, progress.ref);
+      if (!isSuccess(res)) return this.failure(res);
       progress.ref = { ...base, articleFor: n.idempotencyKey };
     }
     const state = n.event === 'reopened' ? 'open' : n.event === 'resolved' && this.config.closeOnResolve ? 'closed' : null;
     if (state !== null) {
       const res = await this.http.put(`/api/v1/tickets/${ticketId}`, { state });
-      if (!isSuccess(res)) return this.failure(res, progress.ref);
+      if (!isSuccess(res)) return this.failure(res);
     }
     return { ok: true, ref: progress.ref ?? { ...base, articleFor: n.idempotencyKey } };
   }
 
   private async createTicket(n: Notification): Promise<DeliveryOutcome> {
     const i = n.incident;
-    const marker = zammadMarker(i.id);
+    const marker = incidentMarker(i.id);
     const customer = typeof this.config.customer === 'number' ? { customer_id: this.config.customer } : { customer: this.config.customer };
     const res = await this.http.post('/api/v1/tickets', {
       title: `${i.title.slice(0, TITLE_MAX - marker.length - 1)} ${marker}`,
@@ -128,7 +121,7 @@ export class ZammadChannel implements Channel {
 
   /** The incident's ticket by its title marker (the oldest, should there be several), or null. */
   private async findTicket(incidentId: number): Promise<{ ticket: ZammadTicket | null } | { outcome: DeliveryOutcome }> {
-    const marker = zammadMarker(incidentId);
+    const marker = incidentMarker(incidentId);
     // Zammad's search matches words loosely (with or without Elasticsearch): check the exact marker.
     const res = await this.http.get('/api/v1/tickets/search', { params: { query: marker.slice(1, -1), expand: true, limit: 50 } });
     if (!isSuccess(res)) return { outcome: this.failure(res) };
@@ -142,14 +135,13 @@ export class ZammadChannel implements Channel {
     return { subject: n.content.headline, body: renderHtml(n.content, '<br>'), content_type: 'text/html', type: 'note', internal: false };
   }
 
-  private failure(res: AxiosResponse, ref?: ChannelRef): DeliveryOutcome {
-    const body = res.data as { error_human?: unknown; error?: unknown } | undefined;
-    const detail = typeof body?.error_human === 'string' ? body.error_human : typeof body?.error === 'string' ? body.error : (res.statusText ?? '');
-    const outcome = outcomeOfStatus(res.status, parseRetryAfterMs(res.headers['retry-after'], this.clock.now().getTime()), detail.slice(0, 200));
-    return ref ? { ...outcome, ref } : outcome;
+  private failure(res: AxiosResponse): DeliveryOutcome {
+    return outcomeOfResponse(res, this.clock.now().getTime(), describeZammadError);
   }
 }
 
-function isSuccess(res: AxiosResponse): boolean {
-  return res.status >= 200 && res.status < 300;
+/** Zammad's words for an error: `error_human`, else `error`, else the status text. */
+function describeZammadError(res: AxiosResponse): string {
+  const body = res.data as { error_human?: unknown; error?: unknown } | undefined;
+  return typeof body?.error_human === 'string' ? body.error_human : typeof body?.error === 'string' ? body.error : (res.statusText ?? '');
 }

@@ -87,6 +87,18 @@ export function incidentFromRow(row: Row): IncidentRecord {
   };
 }
 
+/**
+ * The lookups ingest decides on, shared with the read model so that explain decides on exactly
+ * what ingest would see.
+ */
+export const STORE_LOOKUPS = {
+  incidentById: 'SELECT * FROM incidents WHERE id = ?',
+  /** The alert's state is its latest activation: the row with the greatest startsAt. */
+  latestAlert: (columns: string): string => `SELECT ${columns} FROM alerts WHERE source = ? AND fingerprint = ? ORDER BY starts_at DESC, id DESC LIMIT 1`,
+  activeIncident: "SELECT * FROM incidents INDEXED BY incidents_one_active_per_key WHERE incident_key = ? AND status <> 'resolved'",
+  lastResolvedIncident: "SELECT * FROM incidents INDEXED BY incidents_resolved_by_key WHERE incident_key = ? AND status = 'resolved' ORDER BY id DESC LIMIT 1",
+} as const;
+
 /** The columns of an alert's head: its state, with labels and annotations left as stored text. */
 export const ALERT_HEAD_COLUMNS = 'id, source, fingerprint, incident_id, status, starts_at, ends_at, delivery_count, labels, annotations';
 

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { AlertHead, AlertRecord, DeliveryReceipt, IncidentRecord, IngestTransaction, NewAlert, NewIncident, TimelineEntry } from '../store';
-import { ALERT_COLUMNS, ALERT_HEAD_COLUMNS, INCIDENT_COLUMNS, alertHeadFromRow, incidentFromRow, toColumn } from './rows';
+import { ALERT_COLUMNS, ALERT_HEAD_COLUMNS, INCIDENT_COLUMNS, STORE_LOOKUPS, alertHeadFromRow, incidentFromRow, toColumn } from './rows';
 
 type Row = Record<string, unknown>;
 
@@ -14,6 +14,7 @@ export class SqliteIngestTransaction implements IngestTransaction {
   // Incidents read or changed in the current unit; writes wait in `dirty` until `flush`.
   private readonly incidents = new Map<number, IncidentRecord>();
   private readonly dirty = new Map<number, object>();
+  private statusDirty = false;
   private readonly stmt: Record<string, Database.Statement>;
 
   constructor(private readonly db: Database.Database) {
@@ -21,16 +22,15 @@ export class SqliteIngestTransaction implements IngestTransaction {
     this.stmt = {
       findReceipt: p('SELECT receipt FROM webhook_receipts WHERE digest = ?'),
       saveReceipt: p('INSERT INTO webhook_receipts (digest, source, received_at, receipt) VALUES (?, ?, ?, ?)'),
-      // The alert's state is its latest activation: the row with the greatest startsAt.
-      latestAlert: p(`SELECT ${ALERT_HEAD_COLUMNS} FROM alerts WHERE source = ? AND fingerprint = ? ORDER BY starts_at DESC, id DESC LIMIT 1`),
+      latestAlert: p(STORE_LOOKUPS.latestAlert(ALERT_HEAD_COLUMNS)),
       alertInIncident: p(`SELECT ${ALERT_HEAD_COLUMNS} FROM alerts WHERE incident_id = ? AND source = ? AND fingerprint = ?`),
       insertAlert: p(`INSERT INTO alerts (source, fingerprint, incident_id, status, starts_at, ends_at, labels, annotations,
         generator_url, delivery_count, first_received_at, last_received_at)
         VALUES (@source, @fingerprint, @incidentId, @status, @startsAt, @endsAt, @labels, @annotations,
         @generatorURL, @deliveryCount, @firstReceivedAt, @lastReceivedAt)`),
-      incident: p('SELECT * FROM incidents WHERE id = ?'),
-      activeIncident: p("SELECT * FROM incidents INDEXED BY incidents_one_active_per_key WHERE incident_key = ? AND status <> 'resolved'"),
-      lastResolved: p("SELECT * FROM incidents INDEXED BY incidents_resolved_by_key WHERE incident_key = ? AND status = 'resolved' ORDER BY id DESC LIMIT 1"),
+      incident: p(STORE_LOOKUPS.incidentById),
+      activeIncident: p(STORE_LOOKUPS.activeIncident),
+      lastResolved: p(STORE_LOOKUPS.lastResolvedIncident),
       insertIncident: p(`INSERT INTO incidents (incident_key, status, priority, impact, category, health_model, metric, title,
         summary, runbook_url, group_labels, alert_count, firing_count, delivery_count, started_at, opened_at, updated_at,
         auto_resolve, hold_down_ms)
@@ -70,29 +70,24 @@ export class SqliteIngestTransaction implements IngestTransaction {
   }
 
   incident(id: number): IncidentRecord {
-    const cached = this.incidents.get(id);
-    if (cached) return { ...cached };
-    const row = this.stmt.incident!.get(id) as Row | undefined;
-    if (!row) throw new Error(`incident ${id} vanished inside its transaction`);
-    const record = incidentFromRow(row);
-    this.incidents.set(id, record);
-    return { ...record };
+    return { ...this.cached(id) };
   }
 
   activeIncident(key: string): IncidentRecord | null {
-    this.flush();
+    this.flushStatus();
     const row = this.stmt.activeIncident!.get(key) as Row | undefined;
-    return row ? this.remember(incidentFromRow(row)) : null;
+    return row ? this.remember(row) : null;
   }
 
   lastResolvedIncident(key: string): IncidentRecord | null {
-    this.flush();
+    this.flushStatus();
     const row = this.stmt.lastResolved!.get(key) as Row | undefined;
-    return row ? this.remember(incidentFromRow(row)) : null;
+    return row ? this.remember(row) : null;
   }
 
   insertIncident(incident: NewIncident): number {
-    this.flush();
+    // The unique index on active incidents per key must see the statuses changed before.
+    this.flushStatus();
     return Number(this.stmt.insertIncident!.run(bind(incident)).lastInsertRowid);
   }
 
@@ -101,27 +96,53 @@ export class SqliteIngestTransaction implements IngestTransaction {
    * however many alerts of a webhook touched it.
    */
   updateIncident(id: number, patch: Partial<Omit<IncidentRecord, 'id' | 'key'>>): void {
-    const current = this.incidents.get(id) ?? this.remember(this.incident(id));
-    Object.assign(current, patch);
+    Object.assign(this.cached(id), patch);
     this.dirty.set(id, { ...(this.dirty.get(id) ?? {}), ...patch });
+    if (patch.status !== undefined) this.statusDirty = true;
   }
 
-  /** Writes the cached incident changes; called before queries that read incidents and at the end of each unit. */
+  /** Writes the cached incident changes; called at the end of each unit. */
   flush(): void {
     for (const [id, patch] of this.dirty) this.update('incidents', INCIDENT_COLUMNS, id, patch);
     this.dirty.clear();
+    this.statusDirty = false;
   }
 
   /** Forgets the cache: after a unit rolled back, or when a batch ends. */
   discard(): void {
     this.incidents.clear();
     this.dirty.clear();
+    this.statusDirty = false;
   }
 
-  private remember(record: IncidentRecord): IncidentRecord {
-    const cached = this.incidents.get(record.id);
-    if (cached) return { ...cached };
-    this.incidents.set(record.id, record);
+  /**
+   * Queries by key select on `status` only; every other column is read from the cache, so the
+   * pending changes are written first only when a status changed.
+   */
+  private flushStatus(): void {
+    if (this.statusDirty) this.flush();
+  }
+
+  /** The unit's live record of an incident, read from the store once. */
+  private cached(id: number): IncidentRecord {
+    let record = this.incidents.get(id);
+    if (!record) {
+      const row = this.stmt.incident!.get(id) as Row | undefined;
+      if (!row) throw new Error(`incident ${id} vanished inside its transaction`);
+      record = incidentFromRow(row);
+      this.incidents.set(id, record);
+    }
+    return record;
+  }
+
+  /** A copy of the cached record of a row found by a query, the row's values when not cached yet. */
+  private remember(row: Row): IncidentRecord {
+    const id = row.id as number;
+    let record = this.incidents.get(id);
+    if (!record) {
+      record = incidentFromRow(row);
+      this.incidents.set(id, record);
+    }
     return { ...record };
   }
 
@@ -135,7 +156,10 @@ export class SqliteIngestTransaction implements IngestTransaction {
 
   /** UPDATE of the given fields only; one prepared statement per distinct field set, cached. */
   private update(table: string, columns: Record<string, string>, id: number, patch: object): void {
-    const fields = Object.keys(patch).filter((k) => (patch as Row)[k] !== undefined);
+    // Sorted: the same fields give the same cached statement, whatever order the patches came in.
+    const fields = Object.keys(patch)
+      .filter((k) => (patch as Row)[k] !== undefined)
+      .sort();
     if (fields.length === 0) return;
     const cacheKey = `${table}:${fields.join(',')}`;
     let statement = this.updates.get(cacheKey);

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { NotificationContext, NotificationRecord, OutboxStore } from '../store';
-import { alertFromRow, incidentFromRow } from './rows';
+import { STORE_LOOKUPS, alertFromRow, incidentFromRow } from './rows';
 import { walSyncOf } from './wal-sync';
 import type { WalSync } from './wal-sync';
 
@@ -45,9 +45,8 @@ export class SqliteOutboxStore implements OutboxStore {
           AND e.status = 'pending' AND e.id < n.id)
         ORDER BY id LIMIT @limit`),
       lease: p('UPDATE notifications SET lease_until = ? WHERE id = ?'),
-      incident: p('SELECT * FROM incidents WHERE id = ?'),
+      incident: p(STORE_LOOKUPS.incidentById),
       alerts: p('SELECT * FROM alerts WHERE incident_id = ? ORDER BY id LIMIT ?'),
-      alertTotal: p('SELECT COUNT(*) AS n FROM alerts WHERE incident_id = ?'),
       ref: p('SELECT ref FROM channel_refs WHERE incident_id = ? AND channel = ?'),
       saveRef: p(`INSERT INTO channel_refs (incident_id, channel, ref, updated_at) VALUES (?, ?, ?, ?)
         ON CONFLICT (incident_id, channel) DO UPDATE SET ref = excluded.ref, updated_at = excluded.updated_at`),
@@ -82,10 +81,12 @@ export class SqliteOutboxStore implements OutboxStore {
     const incident = this.s.incident!.get(n.incidentId) as Row | undefined;
     if (!incident) return Promise.resolve(null);
     const ref = this.s.ref!.get(n.incidentId, n.channel) as { ref: string } | undefined;
+    const record = incidentFromRow(incident);
     return Promise.resolve({
-      incident: incidentFromRow(incident),
+      incident: record,
       alerts: (this.s.alerts!.all(n.incidentId, alertLimit) as Row[]).map(alertFromRow),
-      alertTotal: (this.s.alertTotal!.get(n.incidentId) as { n: number }).n,
+      // The incident counts its attached alerts as they attach.
+      alertTotal: record.alertCount,
       ref: ref ? (JSON.parse(ref.ref) as NotificationContext['ref']) : null,
     });
   }

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { AlertRecord, IncidentDetail, IncidentFilter, IncidentReadModel, IncidentRecord } from '../store';
-import { alertFromRow, incidentFromRow, parseObject } from './rows';
+import { STORE_LOOKUPS, alertFromRow, incidentFromRow, parseObject } from './rows';
 
 type Row = Record<string, unknown>;
 
@@ -17,14 +17,13 @@ export class SqliteReadModel implements IncidentReadModel {
   private readonly lastResolved: Database.Statement;
 
   constructor(private readonly db: Database.Database) {
-    this.byId = db.prepare('SELECT * FROM incidents WHERE id = ?');
+    this.byId = db.prepare(STORE_LOOKUPS.incidentById);
     this.alerts = db.prepare('SELECT * FROM alerts WHERE incident_id = ? ORDER BY id');
     this.timeline = db.prepare('SELECT id, at, event, detail FROM timeline WHERE incident_id = ? ORDER BY id');
     this.openCounts = db.prepare("SELECT priority, COUNT(*) AS n FROM incidents WHERE status IN ('open', 'acknowledged') GROUP BY priority");
-    // The same queries as the ingest transaction's, so explain decides on what ingest would see.
-    this.latest = db.prepare('SELECT * FROM alerts WHERE source = ? AND fingerprint = ? ORDER BY starts_at DESC, id DESC LIMIT 1');
-    this.active = db.prepare("SELECT * FROM incidents INDEXED BY incidents_one_active_per_key WHERE incident_key = ? AND status <> 'resolved'");
-    this.lastResolved = db.prepare("SELECT * FROM incidents INDEXED BY incidents_resolved_by_key WHERE incident_key = ? AND status = 'resolved' ORDER BY id DESC LIMIT 1");
+    this.latest = db.prepare(STORE_LOOKUPS.latestAlert('*'));
+    this.active = db.prepare(STORE_LOOKUPS.activeIncident);
+    this.lastResolved = db.prepare(STORE_LOOKUPS.lastResolvedIncident);
   }
 
   listIncidents(filter: IncidentFilter): Promise<IncidentRecord[]> {

@@ -61,3 +61,8 @@ export function report(test: string, figures: Record<string, unknown>): void {
   const lines = Object.entries(figures).map(([k, v]) => `[${test}] ${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }
+
+/** Fails the test with the first problems found and the seed that reproduces them. */
+export function failOnProblems(problems: readonly string[], seed: number): void {
+  if (problems.length > 0) throw new Error(`${problems.length} problems (seed ${seed}):\n${problems.slice(0, 40).join('\n')}`);
+}
