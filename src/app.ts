@@ -23,11 +23,8 @@ import { createServer } from './http/server';
 import { webhookHandler, webhookSourceOf } from './http/webhooks-route';
 import type { WebhookSource } from './http/source-request';
 import { createSource } from './sources';
-import { openDatabase } from './store/sqlite/database';
-import { SqliteIncidentStore } from './store/sqlite/sqlite-incident-store';
-import { SqliteReadModel } from './store/sqlite/sqlite-read-model';
-import type { IncidentReadModel, IncidentStore, OutboxStore } from './store/store';
-import { SqliteOutboxStore } from './store/sqlite/sqlite-outbox-store';
+import { openStore } from './store/open-store';
+import type { IncidentReadModel, IncidentStore, OutboxStore, Store } from './store/store';
 import { OutboxWorker } from './notify/outbox-worker';
 import { createChannel } from './notify/channels';
 import type { Channel } from './notify/channel';
@@ -46,6 +43,8 @@ export interface AppOptions {
   watchRules?: boolean;
   /** How long file events must settle before that reload; default 200 ms. */
   watchDebounceMs?: number;
+  /** Opens the store at start; default: the store the config's `store.type` names. */
+  openStore?: () => Promise<Store>;
 }
 
 /** The running daemon. */
@@ -73,6 +72,7 @@ export function createApp(options: AppOptions): App {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger({ level: config.log.level, secrets: loaded.secrets });
   const rules = new RuleSetHolder();
+  let opened: Store | null = null;
   let store: IncidentStore | null = null;
   let readModel: IncidentReadModel | null = null;
   let outbox: OutboxStore | null = null;
@@ -179,10 +179,8 @@ export function createApp(options: AppOptions): App {
         http!.once('error', reject);
       });
       http.keepAliveTimeout = 65_000;
-      const db = openDatabase(loaded.storePath);
-      store = new SqliteIncidentStore(db);
-      readModel = new SqliteReadModel(db);
-      outbox = new SqliteOutboxStore(db);
+      opened = await (options.openStore ?? (() => openStore(loaded.store)))();
+      ({ incidents: store, readModel, outbox } = opened);
       worker = new ResolveWorker({ store, clock, logger, replayWindowMs: config.incidents.replayWindow, onEvent, channelsFor: notifyChannels });
       outboxWorker = new OutboxWorker({
         store: outbox,
@@ -225,7 +223,8 @@ export function createApp(options: AppOptions): App {
         });
       }
       await queue.flush();
-      store?.close();
+      await opened?.close();
+      opened = null;
       store = null;
       readModel = null;
       outbox = null;

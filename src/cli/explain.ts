@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/load-config';
 import type { LoadedConfig } from '../config/load-config';
@@ -10,8 +10,7 @@ import { loadRuleSet, ruleLoadOptions } from '../health-model/load-rules';
 import { createSource } from '../sources/index';
 import { SOURCE_TYPES } from '../sources/source-types';
 import type { SourceType } from '../sources/source-types';
-import { openDatabase, openDatabaseReadOnly } from '../store/sqlite/database';
-import { SqliteReadModel } from '../store/sqlite/sqlite-read-model';
+import { openStoreReadOnly } from '../store/open-store';
 import { DEFAULT_CONFIG } from './options';
 
 /**
@@ -50,10 +49,10 @@ export async function runExplain(args: string[], out: NodeJS.WritableStream = pr
   const source = resolveSource(values.source ?? 'alertmanager', loaded);
   const payload = JSON.parse(readFileSync(positionals[0] === '-' ? 0 : (positionals[0] as string), 'utf8')) as unknown;
   const nowMs = systemClock.now().getTime();
-  const db = loaded.storePath !== ':memory:' && existsSync(loaded.storePath) ? openDatabaseReadOnly(loaded.storePath) : openDatabase(':memory:');
+  const store = await openStoreReadOnly(loaded.store);
   try {
     const alerts = createSource(source.type).parse(payload, { receivedAt: nowMs });
-    const explained = await explainAlerts(source.name, alerts, ruleSet, new SqliteReadModel(db), { reopenWindowMs: loaded.config.incidents.reopenWindow, nowMs });
+    const explained = await explainAlerts(source.name, alerts, ruleSet, store.readModel, { reopenWindowMs: loaded.config.incidents.reopenWindow, nowMs });
     out.write(values.format === 'json' ? `${JSON.stringify({ source: source.name, alerts: explained }, null, 2)}\n` : formatExplanations(explained));
     return 0;
   } catch (error) {
@@ -61,7 +60,7 @@ export async function runExplain(args: string[], out: NodeJS.WritableStream = pr
     out.write(`${positionals[0]}: ${error.message}: ${JSON.stringify(error.detail ?? null)}\n`);
     return 1;
   } finally {
-    db.close();
+    await store.close();
   }
 }
 

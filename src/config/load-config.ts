@@ -7,12 +7,21 @@ import { configSchema } from './schema';
 import type { Config } from './schema';
 import { expandEnvironment, parseYamlFile, problemAt, zodProblems } from './yaml-file';
 
+/** Which store to open and where: `store.type` and what that type needs. */
+export interface StoreSettings {
+  type: 'sqlite';
+  /** SQLite file, or `:memory:`. */
+  path: string;
+}
+
 /** A validated configuration with absolute paths and the secret values the logger must mask. */
 export interface LoadedConfig {
   file: string;
   config: Config;
   /** Absolute path of the SQLite file, or `:memory:`. */
   storePath: string;
+  /** The store to open: `store.type` with the absolute path. */
+  store: StoreSettings;
   /** Absolute path of the directory holding the health models. */
   rulesDir: string;
   secrets: string[];
@@ -78,10 +87,12 @@ export function parseConfig(file: string, text: string, overrides: ConfigOverrid
 
   const baseDir = path.dirname(path.resolve(file));
   const dbPath = overrides.db ?? config.store.path;
+  const storePath = dbPath === ':memory:' ? dbPath : path.resolve(overrides.db !== undefined ? process.cwd() : baseDir, dbPath);
   return {
     file,
     config,
-    storePath: dbPath === ':memory:' ? dbPath : path.resolve(overrides.db !== undefined ? process.cwd() : baseDir, dbPath),
+    storePath,
+    store: { type: config.store.type, path: storePath },
     rulesDir: path.resolve(baseDir, config.rules.dir),
     secrets: collectSecrets(config),
   };

@@ -3,7 +3,7 @@ import { parseDurationMs } from '../core/duration';
 import { CATEGORIES, IMPACTS, PRIORITIES } from '../core/vocabulary';
 import type { Criticality, Impact, Priority } from '../core/vocabulary';
 import { SOURCE_TYPES } from '../sources/source-types';
-import { NOTIFY_EVENTS } from '../notify/channel';
+import { NOTIFY_EVENTS } from '../core/vocabulary';
 import { channelConfigSchema } from '../notify/channels';
 import { LOCALES } from '../notify/locales/locale';
 
@@ -86,7 +86,7 @@ const notifyRoute = z
 export const configSchema = z
   .object({
     listen: listenAddress.default('127.0.0.1:9095'),
-    store: z.object({ path: z.string().min(1).default('data/incident-bridge.db') }).strict().prefault({}),
+    store: z.object({ type: z.enum(['sqlite']).default('sqlite'), path: z.string().min(1).default('data/incident-bridge.db') }).strict().prefault({}),
     rules: z.object({ dir: z.string().min(1).default('rules') }).strict().prefault({}),
     sources: z.array(source).min(1, 'configure at least one source'),
     limits: z

@@ -21,3 +21,39 @@ export type Line = (typeof LINES)[number];
 /** Incident status: `resolved` by its alerts clearing or by a person. */
 export const INCIDENT_STATUSES = ['open', 'acknowledged', 'resolved'] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+
+/**
+ * Every event of an incident's life, by the name its timeline entry carries. The same names
+ * label the events metric and the notifications (NOTIFY_EVENTS is the subset the support line hears).
+ */
+export const INCIDENT_EVENTS = [
+  'opened',
+  'alert_attached',
+  'alert_resolved',
+  'reopened',
+  'resolve_scheduled',
+  'resolved',
+  'acknowledged',
+  'assigned',
+  'commented',
+  'escalated',
+  'paused',
+  'resumed',
+  'reminder',
+  'sla_breached',
+  'flapping',
+  'source_update',
+  'notification_dead',
+] as const;
+export type IncidentEventName = (typeof INCIDENT_EVENTS)[number];
+
+/** The incident events the support line hears about through the notification channels. */
+export const NOTIFY_EVENTS = ['opened', 'reopened', 'resolved', 'acknowledged', 'escalated', 'reminder', 'sla_breached', 'flapping'] as const satisfies readonly IncidentEventName[];
+export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
+
+/** Who made a change: a configured person, the daemon itself (a worker, a clock) or a monitoring source. */
+export const ACTOR_TYPES = ['person', 'system', 'source'] as const;
+export interface Actor {
+  type: (typeof ACTOR_TYPES)[number];
+  name: string;
+}

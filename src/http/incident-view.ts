@@ -54,7 +54,7 @@ export function incidentDetailJson(d: IncidentDetail): Record<string, unknown> {
   return {
     ...incidentJson(d.incident),
     alerts: d.alerts.map(alertJson),
-    timeline: d.timeline.map((t) => ({ id: t.id, at: iso(t.at), event: t.event, detail: t.detail })),
+    timeline: d.timeline.map((t) => ({ id: t.id, at: iso(t.at), event: t.event, actor: t.actor, detail: t.detail })),
   };
 }
 
@@ -65,6 +65,8 @@ export function notificationJson(n: NotificationRecord): Record<string, unknown>
     id: n.id,
     channel: n.channel,
     event: n.event,
+    occurrence: n.occurrence,
+    step: n.step === '' ? null : n.step,
     state,
     attempts: n.attempts,
     lastError: n.lastError,

@@ -1,10 +1,11 @@
 import type { Classification } from '../health-model/classify';
 import type { NormalizedAlert } from '../sources/source';
-import type { AlertHead, DeliveryReceipt, IncidentRecord, IngestTransaction, NewAlert } from '../store/store';
-import type { Priority } from '../core/vocabulary';
-import { decideAlert, decideResolve, decideTarget } from './lifecycle';
+import type { AlertHead, DeliveryReceipt, IncidentRecord, IncidentTransaction, NewAlert } from '../store/store';
+import type { Actor, NotifyEvent, Priority } from '../core/vocabulary';
+import { decideAlert, decideTarget } from './lifecycle';
 import { describeIncident } from './describe-incident';
-import type { NotifyEvent } from '../notify/channel';
+import { applyPatch, openIncident, transition } from './state-machine';
+import type { IncidentCommand, OpenCommand, Transition } from './state-machine';
 
 /** An alert with what the rules in force made of it. */
 export interface ClassifiedAlert {
@@ -20,7 +21,7 @@ export interface AlertDelivery {
   alerts: ClassifiedAlert[];
 }
 
-/** A change the support line must hear about; counted in metrics and (later) notified. */
+/** What ingest did to an incident, counted in metrics and logged. */
 export interface IncidentEvent {
   kind: 'opened' | 'attached' | 'reopened' | 'resolved';
   incidentId: number;
@@ -44,32 +45,22 @@ export interface IngestPolicy {
 export type NotifyChannels = (event: NotifyEvent, incident: Pick<IncidentRecord, 'healthModel' | 'priority' | 'category'>) => string[];
 
 /**
- * Queues the event's notifications in the caller's transaction, so they commit with the change.
- * The idempotency key names the incident, the event, its occurrence (reopens count) and the channel.
+ * Applies one webhook inside the caller's unit: stores each alert by source and fingerprint,
+ * opens, attaches, reopens or resolves incidents through the state machine, and appends their
+ * timelines. Never opens two incidents for one key (the store backs this up). A body delivered
+ * before changes nothing and gets its first answer again.
  */
-export function queueNotifications(tx: IngestTransaction, incident: IncidentRecord, event: NotifyEvent, now: number, channelsFor: NotifyChannels | undefined): void {
-  if (!channelsFor) return;
-  for (const channel of channelsFor(event, incident)) {
-    tx.enqueueNotification({ incidentId: incident.id, event, channel, idempotencyKey: `${incident.id}:${event}:${incident.reopenCount}:${channel}`, now });
-  }
-}
-
-/**
- * Applies one webhook inside the caller's transaction: stores each alert by source and
- * fingerprint, opens, attaches, reopens or resolves incidents, and appends their timelines.
- * Never opens two incidents for one key (the store's unique index backs this up). A body
- * delivered before changes nothing and gets its first answer again.
- */
-export function ingestDelivery(tx: IngestTransaction, delivery: AlertDelivery, policy: IngestPolicy): IngestResult {
-  const earlier = tx.findReceipt(delivery.digest);
+export async function ingestDelivery(tx: IncidentTransaction, delivery: AlertDelivery, policy: IngestPolicy): Promise<IngestResult> {
+  const earlier = await tx.findReceipt(delivery.digest);
   if (earlier) return { ...earlier, replay: true, events: [] };
   const now = delivery.receivedAt;
   const events: IncidentEvent[] = [];
   const incidents: number[] = [];
+  const unit: IngestUnit = { tx, source: delivery.source, now, policy, events };
   for (const item of delivery.alerts) {
-    const incidentId = applyAlert(tx, delivery.source, item, now, policy, events);
+    const incidentId = await applyAlert(unit, item);
     if (incidentId === null) continue;
-    if (item.alert.update) recordUpdate(tx, incidentId, delivery.source, item.alert, now);
+    if (item.alert.update) await recordUpdate(unit, incidentId, item.alert);
     if (!incidents.includes(incidentId)) incidents.push(incidentId);
   }
   const receipt = { accepted: delivery.alerts.length, incidents };
@@ -77,189 +68,184 @@ export function ingestDelivery(tx: IngestTransaction, delivery: AlertDelivery, p
   return { ...receipt, replay: false, events };
 }
 
-/** A sender's acknowledge, comment or severity change goes on the incident's timeline. */
-function recordUpdate(tx: IngestTransaction, incidentId: number, source: string, alert: NormalizedAlert, now: number): void {
-  const update = alert.update!;
-  tx.appendTimeline(incidentId, {
-    at: now,
-    event: 'source_update',
-    detail: {
-      ...alertCause(source, alert),
-      action: update.action,
-      message: update.message,
-      user: update.user,
-      updatedAt: update.at === null ? null : new Date(update.at).toISOString(),
-    },
-  });
-  tx.updateIncident(incidentId, { updatedAt: now });
+/** One webhook's context while its alerts are applied. */
+interface IngestUnit {
+  tx: IncidentTransaction;
+  source: string;
+  now: number;
+  policy: IngestPolicy;
+  events: IncidentEvent[];
 }
 
-function applyAlert(tx: IngestTransaction, source: string, item: ClassifiedAlert, now: number, policy: IngestPolicy, events: IncidentEvent[]): number | null {
+/**
+ * Writes what the state machine decided: the patch, the timeline entries and the notifications,
+ * all in the caller's unit. Returns the incident as it is now.
+ */
+export function applyTransition(tx: IncidentTransaction, incident: IncidentRecord, t: Transition, now: number, channelsFor: NotifyChannels | undefined): IncidentRecord {
+  const after = writeTransition(tx, incident, t);
+  notify(tx, after, t.notify, now, channelsFor);
+  return after;
+}
+
+/** Writes a transition's patch and timeline entries; returns the incident as it is now. */
+function writeTransition(tx: IncidentTransaction, incident: IncidentRecord, t: Transition): IncidentRecord {
+  tx.updateIncident(incident.id, t.patch);
+  for (const entry of t.timeline) tx.appendTimeline(incident.id, entry);
+  return applyPatch(incident, t.patch);
+}
+
+function notify(tx: IncidentTransaction, incident: IncidentRecord, events: readonly NotifyEvent[], now: number, channelsFor: NotifyChannels | undefined): void {
+  for (const event of events) queueNotifications(tx, incident, event, now, channelsFor);
+}
+
+/** Queues the event's notifications in the caller's unit, so they commit with the change. */
+export function queueNotifications(tx: IncidentTransaction, incident: IncidentRecord, event: NotifyEvent, now: number, channelsFor: NotifyChannels | undefined, step = ''): void {
+  if (!channelsFor) return;
+  for (const channel of channelsFor(event, incident)) {
+    tx.enqueueNotification({ incidentId: incident.id, event, occurrence: incident.reopenCount, step, channel }, now);
+  }
+}
+
+/** A sender's acknowledge, comment or severity change goes on the incident's timeline. */
+async function recordUpdate(u: IngestUnit, incidentId: number, alert: NormalizedAlert): Promise<void> {
+  const update = alert.update!;
+  const detail = {
+    ...alertCause(u.source, alert),
+    action: update.action,
+    message: update.message,
+    user: update.user,
+    updatedAt: update.at === null ? null : new Date(update.at).toISOString(),
+  };
+  const incident = await u.tx.incident(incidentId);
+  applyTransition(u.tx, incident, transition(incident, { type: 'source_update', actor: sourceActor(u.source), detail }, u.now), u.now, u.policy.channelsFor);
+}
+
+async function applyAlert(u: IngestUnit, item: ClassifiedAlert): Promise<number | null> {
   const { alert } = item;
-  const previous = tx.latestAlert(source, alert.fingerprint);
+  const previous = await u.tx.latestAlert(u.source, alert.fingerprint);
   const decision = decideAlert(previous, alert);
   switch (decision) {
     case 'stale':
     case 'repeat':
-      return countDelivery(tx, previous as AlertHead, alert, now, decision === 'repeat');
+      return countDelivery(u, previous as AlertHead, alert, decision === 'repeat');
     case 'resolve':
-      return resolveAlert(tx, previous as AlertHead, alert, now, events, policy.channelsFor);
+      return resolveAlert(u, previous as AlertHead, alert);
     case 'record':
-      tx.insertAlert(alertRow(source, alert, null, now));
+      u.tx.insertAlert(alertRow(u.source, alert, null, u.now));
       return null;
     case 'activate':
-      return activate(tx, source, previous, item, now, policy, events);
+      return activate(u, previous, item);
   }
 }
 
-function countDelivery(tx: IngestTransaction, previous: AlertHead, alert: NormalizedAlert, now: number, refresh: boolean): number | null {
+async function countDelivery(u: IngestUnit, previous: AlertHead, alert: NormalizedAlert, refresh: boolean): Promise<number | null> {
   // A repeat may carry re-rendered annotations or changed labels (a Zabbix severity change);
   // a stale delivery changes nothing but the counts. Unchanged text is not written again.
-  tx.updateAlert(previous.id, {
+  u.tx.updateAlert(previous.id, {
     deliveryCount: previous.deliveryCount + 1,
-    lastReceivedAt: now,
+    lastReceivedAt: u.now,
     ...(refresh && JSON.stringify(alert.annotations) !== previous.annotationsJson ? { annotations: alert.annotations } : {}),
     ...(refresh && JSON.stringify(alert.labels) !== previous.labelsJson ? { labels: alert.labels } : {}),
   });
   if (previous.incidentId === null) return null;
-  const incident = tx.incident(previous.incidentId);
-  tx.updateIncident(incident.id, { deliveryCount: incident.deliveryCount + 1 });
+  const incident = await u.tx.incident(previous.incidentId);
+  applyTransition(u.tx, incident, transition(incident, { type: 'count_delivery' }, u.now), u.now, u.policy.channelsFor);
   return incident.id;
 }
 
-function resolveAlert(tx: IngestTransaction, previous: AlertHead, alert: NormalizedAlert, now: number, events: IncidentEvent[], channelsFor: NotifyChannels | undefined): number | null {
-  const endsAt = alert.endsAt ?? now;
-  tx.updateAlert(previous.id, {
+async function resolveAlert(u: IngestUnit, previous: AlertHead, alert: NormalizedAlert): Promise<number | null> {
+  const endsAt = alert.endsAt ?? u.now;
+  u.tx.updateAlert(previous.id, {
     status: 'resolved',
     startsAt: alert.startsAt,
     endsAt,
     annotations: alert.annotations,
     deliveryCount: previous.deliveryCount + 1,
-    lastReceivedAt: now,
+    lastReceivedAt: u.now,
   });
   if (previous.incidentId === null) return null;
-  const incident = tx.incident(previous.incidentId);
-  endActivation(tx, incident, endsAt, now, 1, alertCause(previous.source, alert), events, channelsFor);
+  const incident = await u.tx.incident(previous.incidentId);
+  await endActivation(u, incident, { type: 'end_alert', actor: sourceActor(previous.source), cause: alertCause(previous.source, alert), endsAt, counted: true });
   return incident.id;
 }
 
-/**
- * One firing alert of `incident` has ended: count it down and resolve the incident when clear.
- * `deliveries` is what the ending delivery adds to the incident's count (none when superseded).
- */
-function endActivation(
-  tx: IngestTransaction,
-  incident: IncidentRecord,
-  endsAt: number,
-  now: number,
-  deliveries: number,
-  cause: Record<string, unknown>,
-  events: IncidentEvent[],
-  channelsFor: NotifyChannels | undefined,
-): void {
-  const firingCount = Math.max(0, incident.firingCount - 1);
-  const endedAt = Math.max(incident.endedAt ?? 0, endsAt);
-  tx.updateIncident(incident.id, { firingCount, endedAt, deliveryCount: incident.deliveryCount + deliveries, updatedAt: now });
-  tx.appendTimeline(incident.id, { at: now, event: 'alert_resolved', detail: cause });
-  if (incident.status === 'resolved') return;
-  const next = decideResolve(firingCount, { enabled: incident.autoResolve, holdDownMs: incident.holdDownMs }, now);
-  if (next.kind === 'resolve') {
-    resolveIncident(tx, incident.id, now, 'all alerts resolved', channelsFor);
-    events.push({ kind: 'resolved', incidentId: incident.id, priority: incident.priority });
-  } else if (next.kind === 'hold') {
-    tx.updateIncident(incident.id, { resolveDueAt: next.dueAt });
-    tx.appendTimeline(incident.id, { at: now, event: 'resolve_scheduled', detail: { dueAt: new Date(next.dueAt).toISOString() } });
-  }
+async function endActivation(u: IngestUnit, incident: IncidentRecord, command: Extract<IncidentCommand, { type: 'end_alert' }>): Promise<void> {
+  const t = transition(incident, command, u.now);
+  applyTransition(u.tx, incident, t, u.now, u.policy.channelsFor);
+  if (t.outcome === 'resolved') u.events.push({ kind: 'resolved', incidentId: incident.id, priority: incident.priority });
 }
 
-/** Resolves an incident now and queues its notifications; the caller has checked that it is not resolved yet. */
-export function resolveIncident(tx: IngestTransaction, incidentId: number, now: number, cause: string, channelsFor?: NotifyChannels): void {
-  tx.updateIncident(incidentId, { status: 'resolved', resolvedAt: now, resolveDueAt: null, updatedAt: now });
-  tx.appendTimeline(incidentId, { at: now, event: 'resolved', detail: { cause } });
-  queueNotifications(tx, tx.incident(incidentId), 'resolved', now, channelsFor);
-}
-
-function activate(
-  tx: IngestTransaction,
-  source: string,
-  previous: AlertHead | null,
-  item: ClassifiedAlert,
-  now: number,
-  policy: IngestPolicy,
-  events: IncidentEvent[],
-): number {
+async function activate(u: IngestUnit, previous: AlertHead | null, item: ClassifiedAlert): Promise<number> {
+  const { tx, source, now } = u;
   const { alert, classification } = item;
   const key = classification.incidentKey;
   // The last resolved incident matters only when the key has no active one.
-  const active = tx.activeIncident(key);
-  const target = decideTarget(active, active ? null : tx.lastResolvedIncident(key), alert.startsAt, policy.reopenWindowMs);
-  let incidentId: number;
-  if (target.kind === 'open') {
-    incidentId = openIncident(tx, source, item, now);
-    events.push({ kind: 'opened', incidentId, priority: classification.metric.priority });
-  } else {
-    incidentId = target.incidentId;
-    if (target.kind === 'reopen') {
-      const incident = tx.incident(incidentId);
-      tx.updateIncident(incidentId, { status: 'open', resolvedAt: null, acknowledgedAt: null, endedAt: null, reopenCount: incident.reopenCount + 1, updatedAt: now });
-      tx.appendTimeline(incidentId, { at: now, event: 'reopened', detail: alertCause(source, alert) });
-      events.push({ kind: 'reopened', incidentId, priority: incident.priority });
-    }
-  }
-
+  const active = await tx.activeIncident(key);
+  const target = decideTarget(active, active ? null : await tx.lastResolvedIncident(key), alert.startsAt, u.policy.reopenWindowMs);
+  const targetId = target.kind === 'open' ? null : target.incidentId;
   // The alert's earlier activation, if it still fires elsewhere (rules changed its key), ends there.
-  if (previous && previous.status === 'firing' && previous.incidentId !== null && previous.incidentId !== incidentId) {
+  const endSuperseded = async (): Promise<void> => {
+    if (!previous || previous.status !== 'firing' || previous.incidentId === null || previous.incidentId === targetId) return;
     tx.updateAlert(previous.id, { status: 'resolved', endsAt: alert.startsAt });
-    endActivation(tx, tx.incident(previous.incidentId), alert.startsAt, now, 0, { ...alertCause(source, alert), reason: 'superseded' }, events, policy.channelsFor);
+    const cause = { ...alertCause(source, alert), reason: 'superseded' };
+    await endActivation(u, await tx.incident(previous.incidentId), { type: 'end_alert', actor: sourceActor(source), cause, endsAt: alert.startsAt, counted: false });
+  };
+
+  if (target.kind === 'open') {
+    const opened = openIncident({ actor: sourceActor(source), cause: alertCause(source, alert), fields: incidentFields(source, item), startsAt: alert.startsAt, matched: classification.matched }, now);
+    const incidentId = await tx.insertIncident(opened.incident);
+    for (const entry of opened.timeline) tx.appendTimeline(incidentId, entry);
+    u.events.push({ kind: 'opened', incidentId, priority: classification.metric.priority });
+    await endSuperseded();
+    // The alert's latest row is reused when it is attached to no incident (a resolve that came first).
+    if (previous !== null && previous.incidentId === null) tx.updateAlert(previous.id, firingPatch(alert, incidentId, previous.deliveryCount, now));
+    else tx.insertAlert(alertRow(source, alert, incidentId, now));
+    notify(tx, await tx.incident(incidentId), opened.notify, now, u.policy.channelsFor);
+    return incidentId;
   }
 
-  const incident = tx.incident(incidentId);
+  const incidentId = target.incidentId;
   // The row to update: the alert's row on this incident if it has one (at most one may exist),
   // else its latest row when that is attached to no incident (a resolve that came first).
-  // No row of this alert anywhere, or an incident opened just now: nothing to look up.
-  const here =
-    previous?.incidentId === incidentId ? previous : previous === null || target.kind === 'open' ? null : tx.alertInIncident(incidentId, source, alert.fingerprint);
+  const here = previous?.incidentId === incidentId ? previous : previous === null ? null : await tx.alertInIncident(incidentId, source, alert.fingerprint);
   const row = here ?? (previous !== null && previous.incidentId === null ? previous : null);
-  const wasFiringHere = row !== null && row.incidentId === incidentId && row.status === 'firing';
-  const isNewHere = row === null || row.incidentId !== incidentId;
-  if (row) {
-    tx.updateAlert(row.id, {
-      incidentId,
-      status: 'firing',
-      startsAt: alert.startsAt,
-      endsAt: null,
-      labels: alert.labels,
-      annotations: alert.annotations,
-      generatorURL: alert.generatorURL,
-      deliveryCount: row.deliveryCount + 1,
-      lastReceivedAt: now,
-    });
-  } else {
-    tx.insertAlert(alertRow(source, alert, incidentId, now));
-  }
-  tx.updateIncident(incidentId, {
-    alertCount: incident.alertCount + (isNewHere ? 1 : 0),
-    firingCount: incident.firingCount + (wasFiringHere ? 0 : 1),
-    deliveryCount: incident.deliveryCount + 1,
-    startedAt: Math.min(incident.startedAt, alert.startsAt),
-    resolveDueAt: null,
-    updatedAt: now,
-  });
-  if (target.kind !== 'open') {
-    tx.appendTimeline(incidentId, { at: now, event: 'alert_attached', detail: alertCause(source, alert) });
-    if (target.kind === 'attach') events.push({ kind: 'attached', incidentId, priority: incident.priority });
-  }
-  if (target.kind !== 'attach') queueNotifications(tx, tx.incident(incidentId), target.kind === 'open' ? 'opened' : 'reopened', now, policy.channelsFor);
+  const incident = await tx.incident(incidentId);
+  const t = transition(
+    incident,
+    { type: 'fire', actor: sourceActor(source), cause: alertCause(source, alert), startsAt: alert.startsAt, newAlert: row === null || row.incidentId !== incidentId, wasFiring: row !== null && row.incidentId === incidentId && row.status === 'firing' },
+    now,
+  );
+  // Events and notifications keep their order: a reopen is told before the superseded activation ends, an attach after.
+  if (t.outcome !== 'reopened') await endSuperseded();
+  if (row) tx.updateAlert(row.id, firingPatch(alert, incidentId, row.deliveryCount, now));
+  else tx.insertAlert(alertRow(source, alert, incidentId, now));
+  const after = writeTransition(tx, incident, t);
+  u.events.push({ kind: t.outcome === 'reopened' ? 'reopened' : 'attached', incidentId, priority: incident.priority });
+  if (t.outcome === 'reopened') await endSuperseded();
+  notify(tx, after, t.notify, now, u.policy.channelsFor);
   return incidentId;
 }
 
-function openIncident(tx: IngestTransaction, source: string, item: ClassifiedAlert, now: number): number {
+function firingPatch(alert: NormalizedAlert, incidentId: number, deliveryCount: number, now: number): Partial<NewAlert> {
+  return {
+    incidentId,
+    status: 'firing',
+    startsAt: alert.startsAt,
+    endsAt: null,
+    labels: alert.labels,
+    annotations: alert.annotations,
+    generatorURL: alert.generatorURL,
+    deliveryCount: deliveryCount + 1,
+    lastReceivedAt: now,
+  };
+}
+
+function incidentFields(source: string, item: ClassifiedAlert): OpenCommand['fields'] {
   const { alert, classification } = item;
   const { metric } = classification;
   const text = describeIncident(source, alert, metric);
-  const id = tx.insertIncident({
+  return {
     key: classification.incidentKey,
-    status: 'open',
     priority: metric.priority,
     impact: metric.impact,
     category: metric.category,
@@ -269,17 +255,9 @@ function openIncident(tx: IngestTransaction, source: string, item: ClassifiedAle
     summary: text.summary,
     runbookUrl: text.runbookUrl,
     groupLabels: classification.groupLabels,
-    alertCount: 0,
-    firingCount: 0,
-    deliveryCount: 0,
-    startedAt: alert.startsAt,
-    openedAt: now,
-    updatedAt: now,
     autoResolve: metric.autoResolve.enabled,
     holdDownMs: metric.autoResolve.holdDownMs,
-  });
-  tx.appendTimeline(id, { at: now, event: 'opened', detail: { ...alertCause(source, alert), priority: metric.priority, matched: classification.matched } });
-  return id;
+  };
 }
 
 function alertRow(source: string, alert: NormalizedAlert, incidentId: number | null, now: number): NewAlert {
@@ -297,6 +275,11 @@ function alertRow(source: string, alert: NormalizedAlert, incidentId: number | n
     firstReceivedAt: now,
     lastReceivedAt: now,
   };
+}
+
+/** The monitoring source as the actor of the changes its alerts make. */
+export function sourceActor(source: string): Actor {
+  return { type: 'source', name: source };
 }
 
 function alertCause(source: string, alert: NormalizedAlert): Record<string, unknown> {

@@ -1,13 +1,10 @@
-import type Database from 'better-sqlite3';
 import type { Clock } from '../core/clock';
 import { createLogger } from '../core/logger';
 import type { RuleSet } from '../health-model/rule-set';
 import { createSource } from '../sources/index';
 import type { SourceType } from '../sources/source-types';
-import { openDatabase } from '../store/sqlite/database';
-import { SqliteIncidentStore } from '../store/sqlite/sqlite-incident-store';
-import { SqliteReadModel } from '../store/sqlite/sqlite-read-model';
-import type { IncidentReadModel } from '../store/store';
+import { openSqliteStore } from '../store/sqlite/sqlite-store';
+import type { IncidentReadModel, Store } from '../store/store';
 import { buildDelivery } from './delivery-digest';
 import { IngestQueue } from './ingest-queue';
 import type { IngestPolicy, IngestResult } from './ingest';
@@ -15,19 +12,20 @@ import { ResolveWorker } from './resolve-worker';
 
 /** The incident engine without HTTP: what a webhook does after its route has authenticated it. */
 export interface Pipeline {
-  db: Database.Database;
+  store: Store;
   readModel: IncidentReadModel;
   worker: ResolveWorker;
   /** Parses, classifies and commits a webhook body as the route does; resolves after the commit. */
   push(body: unknown, source: { name: string; type: SourceType }): Promise<IngestResult>;
-  close(): void;
+  close(): Promise<void>;
 }
 
 /** What the pipeline is built from; `ruleSet` may be a function to follow reloads. */
 export interface PipelineOptions {
   ruleSet: RuleSet | (() => RuleSet);
   clock: Clock;
-  /** SQLite file; default `:memory:`. */
+  /** The store; default a new SQLite store in `file`, itself `:memory:` by default. */
+  store?: Store;
   file?: string;
   policy?: Partial<IngestPolicy>;
   replayWindowMs?: number;
@@ -39,13 +37,12 @@ export interface PipelineOptions {
  * the same functions run as in the daemon.
  */
 export function createPipeline(options: PipelineOptions): Pipeline {
-  const db = openDatabase(options.file ?? ':memory:');
-  const store = new SqliteIncidentStore(db);
-  const readModel = new SqliteReadModel(db);
+  const store = options.store ?? openSqliteStore(options.file ?? ':memory:');
+  const { readModel } = store;
   const policy: IngestPolicy = { reopenWindowMs: 600_000, ...options.policy };
-  const queue = new IngestQueue({ store, policy: () => policy });
+  const queue = new IngestQueue({ store: store.incidents, policy: () => policy });
   const worker = new ResolveWorker({
-    store,
+    store: store.incidents,
     clock: options.clock,
     logger: createLogger({ silent: true }),
     replayWindowMs: options.replayWindowMs ?? 86_400_000,
@@ -53,7 +50,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   });
   const currentRules = typeof options.ruleSet === 'function' ? options.ruleSet : () => options.ruleSet as RuleSet;
   return {
-    db,
+    store,
     readModel,
     worker,
     push(body, source) {

@@ -1,8 +1,9 @@
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import type { IncidentStore } from '../store/store';
-import { resolveIncident } from './ingest';
+import { applyTransition } from './ingest';
 import type { IncidentEvent, NotifyChannels } from './ingest';
+import { transition } from './state-machine';
 
 const BATCH = 500;
 
@@ -28,11 +29,12 @@ export class ResolveWorker {
     const due = await this.deps.store.dueForResolve(now, BATCH);
     if (due.length > 0) {
       const settled = await this.deps.store.runBatch(
-        due.map((id) => (tx) => {
-          // Re-check inside the transaction: a re-fire may have cancelled the hold-down meanwhile.
-          const incident = tx.incident(id);
-          if (incident.status === 'resolved' || incident.firingCount > 0 || incident.resolveDueAt === null || incident.resolveDueAt > now) return null;
-          resolveIncident(tx, id, now, 'hold-down elapsed, all alerts resolved', this.deps.channelsFor);
+        due.map((id) => async (tx) => {
+          // The state machine checks again inside the transaction: a re-fire may have cancelled the hold-down.
+          const incident = await tx.incident(id);
+          const t = transition(incident, { type: 'resolve_due', actor: { type: 'system', name: 'hold-down' } }, now);
+          if (t.outcome !== 'resolved') return null;
+          applyTransition(tx, incident, t, now, this.deps.channelsFor);
           return { kind: 'resolved', incidentId: id, priority: incident.priority } satisfies IncidentEvent;
         }),
       );

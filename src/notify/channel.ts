@@ -1,9 +1,9 @@
-import type { AlertRecord, IncidentRecord } from '../store/store';
+import type { NotifyEvent } from '../core/vocabulary';
+import type { AlertRecord, IncidentRecord, NotificationIdentity } from '../store/store';
 import type { MessageContent } from './message-content';
 
-/** The incident events the support line hears about. */
-export const NOTIFY_EVENTS = ['opened', 'reopened', 'resolved', 'acknowledged', 'escalated'] as const;
-export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
+export { NOTIFY_EVENTS } from '../core/vocabulary';
+export type { NotifyEvent } from '../core/vocabulary';
 
 /** What a channel remembers about an incident between deliveries (a message id, a ticket id). */
 export type ChannelRef = Record<string, string | number | boolean | null>;
@@ -11,7 +11,9 @@ export type ChannelRef = Record<string, string | number | boolean | null>;
 /** One notification to deliver, with everything a channel needs to format and send it. */
 export interface Notification {
   id: number;
-  /** incident, event occurrence and channel: the same key is never delivered twice. */
+  /** incident, event, occurrence, step and channel: the same identity is never delivered twice. */
+  identity: NotificationIdentity;
+  /** The identity as one string (`<incident>:<event>:<occurrence>[:<step>]:<channel>`), for headers and refs. */
   idempotencyKey: string;
   event: NotifyEvent;
   incident: IncidentRecord;

@@ -4,7 +4,7 @@ import type { Metrics } from '../core/metrics';
 import type { NotificationRecord, OutboxStore } from '../store/store';
 import { backoffDelayMs } from './backoff';
 import type { BackoffPolicy } from './backoff';
-import type { Channel, DeliveryOutcome, NotifyEvent } from './channel';
+import type { Channel, DeliveryOutcome } from './channel';
 import type { LocaleName } from './locales/locale';
 import { SHOWN_ALERTS, buildMessageContent } from './message-content';
 
@@ -71,11 +71,12 @@ export class OutboxWorker {
       await store.markAttempt(row.id, now);
       if (row.firstAttemptAt === null) this.deps.metrics.notificationFirstAttempt.observe({ channel: name }, (now - row.createdAt) / 1000);
       attempted++;
-      const event = row.event as NotifyEvent;
+      const event = row.event;
       let outcome: DeliveryOutcome;
       try {
         outcome = await channel.send({
           id: row.id,
+          identity: { incidentId: row.incidentId, event: row.event, occurrence: row.occurrence, step: row.step, channel: row.channel },
           idempotencyKey: row.idempotencyKey,
           event,
           incident: context.incident,

@@ -115,7 +115,7 @@ async function runTest(test: RuleTestFile['tests'][number], ctx: TestContext): P
     }
     return { name: test.name, passed: true, failure: null };
   } finally {
-    pipeline.close();
+    await pipeline.close();
   }
 }
 
@@ -138,9 +138,7 @@ async function runStep(step: RuleTestStep, pipeline: Pipeline, clock: StepClock,
     }
   }
   // The notifications this step queued, whether or not the step checks them.
-  const queued = pipeline.db
-    .prepare('SELECT n.id, n.channel, n.event, i.health_model AS healthModel, i.metric FROM notifications n JOIN incidents i ON i.id = n.incident_id WHERE n.id > ? ORDER BY n.id')
-    .all(seen.lastNotificationId) as ({ id: number } & QueuedNotification)[];
+  const queued = await queuedSince(pipeline, seen.lastNotificationId);
   if (queued.length > 0) seen.lastNotificationId = queued[queued.length - 1]!.id;
   if (!step.expect) return [];
   const lines: string[] = [];
@@ -150,6 +148,23 @@ async function runStep(step: RuleTestStep, pipeline: Pipeline, clock: StepClock,
   }
   if (step.expect.notifications) lines.push(...compareNotifications(step.expect.notifications, queued));
   return lines;
+}
+
+/** The notifications queued after `afterId`, with their incident's health model and metric. */
+async function queuedSince(pipeline: Pipeline, afterId: number): Promise<({ id: number } & QueuedNotification)[]> {
+  const rows = await pipeline.readModel.listNotifications({ afterId, limit: 100_000 });
+  const incidents = new Map<number, { healthModel: string; metric: string }>();
+  const out: ({ id: number } & QueuedNotification)[] = [];
+  for (const n of rows) {
+    let incident = incidents.get(n.incidentId);
+    if (!incident) {
+      const detail = await pipeline.readModel.getIncident(n.incidentId);
+      incident = { healthModel: detail?.incident.healthModel ?? '', metric: detail?.incident.metric ?? '' };
+      incidents.set(n.incidentId, incident);
+    }
+    out.push({ id: n.id, channel: n.channel, event: n.event, ...incident });
+  }
+  return out;
 }
 
 function stepBody(step: RuleTestStep, at: number, startMs: number, fixturesDir: string): unknown {

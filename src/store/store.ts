@@ -1,4 +1,4 @@
-import type { Category, Impact, IncidentStatus, Line, Priority } from '../core/vocabulary';
+import type { Actor, Category, Impact, IncidentEventName, IncidentStatus, Line, NotifyEvent, Priority } from '../core/vocabulary';
 
 /** An incident as stored; times are epoch milliseconds. */
 export interface IncidentRecord {
@@ -61,10 +61,11 @@ export interface AlertRecord extends Omit<AlertHead, 'labelsJson' | 'annotations
 export type NewAlert = Omit<AlertRecord, 'id'>;
 
 
-/** A timeline entry: what changed, when, and why. */
+/** A timeline entry: what changed, when, who did it, and why. */
 export interface TimelineEntry {
   at: number;
-  event: string;
+  event: IncidentEventName;
+  actor: Actor;
   detail: Record<string, unknown>;
 }
 
@@ -75,25 +76,50 @@ export interface DeliveryReceipt {
 }
 
 /**
- * The write operations of one ingest transaction. They are synchronous because they run
- * inside the store's transaction; `IncidentStore.runBatch` makes them atomic and durable.
+ * What makes a notification one: the incident, the event, its occurrence (the incident's reopen
+ * count when it happened), the step (an escalation's target line, an SLA step; '' for none) and
+ * the channel. A second notification with the same identity is never queued.
  */
-export interface IngestTransaction {
-  findReceipt(digest: string): DeliveryReceipt | null;
+export interface NotificationIdentity {
+  incidentId: number;
+  event: NotifyEvent;
+  occurrence: number;
+  step: string;
+  channel: string;
+}
+
+/** The identity as one string, for channels that need a key (HTTP headers, refs, mail ids). */
+export function notificationKey(n: NotificationIdentity): string {
+  return [n.incidentId, n.event, n.occurrence, ...(n.step === '' ? [] : [n.step]), n.channel].join(':');
+}
+
+/**
+ * The operations of one unit of work on incidents (a webhook, a worker's step, a person's
+ * action), inside the store's transaction. Reads are async, so a store on a server can answer
+ * them over the network; writes return nothing and may be sent later, but a later read of the
+ * same unit sees them, and they commit or roll back with the unit.
+ */
+export interface IncidentTransaction {
+  findReceipt(digest: string): Promise<DeliveryReceipt | null>;
   saveReceipt(digest: string, source: string, receivedAt: number, receipt: DeliveryReceipt): void;
-  latestAlert(source: string, fingerprint: string): AlertHead | null;
-  alertInIncident(incidentId: number, source: string, fingerprint: string): AlertHead | null;
-  insertAlert(alert: NewAlert): number;
+  latestAlert(source: string, fingerprint: string): Promise<AlertHead | null>;
+  alertInIncident(incidentId: number, source: string, fingerprint: string): Promise<AlertHead | null>;
+  insertAlert(alert: NewAlert): void;
   updateAlert(id: number, patch: Partial<Omit<AlertRecord, 'id' | 'source' | 'fingerprint'>>): void;
-  incident(id: number): IncidentRecord;
-  activeIncident(key: string): IncidentRecord | null;
-  lastResolvedIncident(key: string): IncidentRecord | null;
-  insertIncident(incident: NewIncident): number;
+  /** The incident as this unit sees it; throws when there is no such incident. */
+  incident(id: number): Promise<IncidentRecord>;
+  activeIncident(key: string): Promise<IncidentRecord | null>;
+  lastResolvedIncident(key: string): Promise<IncidentRecord | null>;
+  /** Inserts an incident; rejects (and the unit rolls back) when its key already has an active one. */
+  insertIncident(incident: NewIncident): Promise<number>;
   updateIncident(id: number, patch: Partial<Omit<IncidentRecord, 'id' | 'key'>>): void;
   appendTimeline(incidentId: number, entry: TimelineEntry): void;
-  /** Queues one notification; a second row with the same idempotency key is ignored. */
-  enqueueNotification(row: { incidentId: number; event: string; channel: string; idempotencyKey: string; now: number }): void;
+  /** Queues one notification; a second one with the same identity is ignored. */
+  enqueueNotification(identity: NotificationIdentity, now: number): void;
 }
+
+/** A unit of work: runs against the transaction and returns what its caller needs. */
+export type Unit<T> = (tx: IncidentTransaction) => Promise<T>;
 
 /** The outcome of one unit of work in a batch: its value, or the error that rolled back only it. */
 export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
@@ -105,12 +131,11 @@ export interface IncidentStore {
    * unit rolls back alone, and resolves once the transaction is durably committed. Batches are
    * applied in call order: a caller may start the next before the previous one has resolved.
    */
-  runBatch<T>(units: ((tx: IngestTransaction) => T)[]): Promise<Settled<T>[]>;
+  runBatch<T>(units: Unit<T>[]): Promise<Settled<T>[]>;
   /** Incidents whose resolve hold-down has passed and that have no firing alert. */
   dueForResolve(nowMs: number, limit: number): Promise<number[]>;
   /** Forgets replay receipts older than `beforeMs`; returns how many. */
   pruneReceipts(beforeMs: number): Promise<number>;
-  close(): void;
 }
 
 /** Filters of the incident listing. */
@@ -140,14 +165,15 @@ export interface IncidentReadModel {
   activeIncident(key: string): Promise<IncidentRecord | null>;
   /** The key's most recent resolved incident, for explain's reopen decision. */
   lastResolvedIncident(key: string): Promise<IncidentRecord | null>;
+  /** Stored alert activations, oldest first: of one source, or all. */
+  listAlerts(filter: { source?: string; limit: number }): Promise<AlertRecord[]>;
+  /** Queued notifications with an id above `afterId`, oldest first (every state). */
+  listNotifications(filter: { afterId: number; limit: number }): Promise<NotificationRecord[]>;
 }
 
 /** A queued notification as the outbox keeps it. */
-export interface NotificationRecord {
+export interface NotificationRecord extends NotificationIdentity {
   id: number;
-  incidentId: number;
-  event: string;
-  channel: string;
   idempotencyKey: string;
   status: 'pending' | 'sent' | 'dead';
   attempts: number;
@@ -191,4 +217,13 @@ export interface OutboxStore {
   listForIncident(incidentId: number): Promise<NotificationRecord[]>;
   /** Pending count and the oldest pending creation time, by channel. */
   pendingStats(): Promise<{ channel: string; depth: number; oldestCreatedAt: number }[]>;
+}
+
+/** One store: the write side, the read model and the outbox on one database. */
+export interface Store {
+  readonly incidents: IncidentStore;
+  readonly readModel: IncidentReadModel;
+  readonly outbox: OutboxStore;
+  /** Waits for the work in progress, then closes the database. */
+  close(): Promise<void>;
 }

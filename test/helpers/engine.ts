@@ -15,9 +15,9 @@ export function createEngine(options: { file?: string; ruleSet?: RuleSet; reopen
     ...(options.file ? { file: options.file } : {}),
     policy: { reopenWindowMs: options.reopenWindowMs ?? 600_000 },
   });
-  const { db, worker, readModel } = pipeline;
+  const { store, worker, readModel } = pipeline;
   return {
-    db,
+    store,
     clock,
     worker,
     readModel,

@@ -1,3 +1,4 @@
+import { notificationKey } from '../../src/store/store';
 import type { ChannelRef, Notification, NotifyEvent } from '../../src/notify/channel';
 import type { LocaleName } from '../../src/notify/locales/locale';
 import { buildMessageContent } from '../../src/notify/message-content';
@@ -79,9 +80,11 @@ export function notificationFor(
   const id = opts.id ?? 1;
   const alertTotal = opts.alertTotal ?? alerts.length;
   const shown = alerts.slice(0, 5);
+  const identity = { incidentId: incident.id, event, occurrence: id, step: '', channel: opts.channel ?? 'test' };
   return {
     id,
-    idempotencyKey: `${incident.id}:${event}:${id}:${opts.channel ?? 'test'}`,
+    identity,
+    idempotencyKey: notificationKey(identity),
     event,
     incident,
     alerts: shown,

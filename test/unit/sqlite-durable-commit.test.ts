@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { IngestTransaction, Settled } from '../../src/store/store';
+import type { IncidentTransaction, Settled } from '../../src/store/store';
 import { openDatabase } from '../../src/store/sqlite/database';
 import { SqliteIncidentStore } from '../../src/store/sqlite/sqlite-incident-store';
 import { walSyncOf } from '../../src/store/sqlite/wal-sync';
@@ -84,7 +84,8 @@ describe('SqliteIncidentStore: durable commits', () => {
     (walSyncOf(db) as unknown as { files: SyncFiles }).files = files;
   });
   afterEach(() => {
-    store.close();
+    walSyncOf(db).close();
+    db.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -126,7 +127,7 @@ describe('SqliteIncidentStore: durable commits', () => {
   });
 
   test('a failed flush reports every unit of the batch, and later batches, as failed', async () => {
-    const units = [(tx: IngestTransaction) => tx.findReceipt('x')];
+    const units = [(tx: IncidentTransaction) => tx.findReceipt('x')];
     const batch = track(store.runBatch([...units, ...units, ...units]));
     await until(() => files.pending === 1);
     await settle();

@@ -49,19 +49,17 @@ export interface MailThreadIds {
 
 /**
  * Threads an incident's mails: the `opened` mail carries the root id `<incident-<id>@domain>`,
- * every later one `<incident-<id>.<event>.<n>@domain>` from its idempotency key, so a retry sends
- * the same Message-ID (mail stores drop the duplicate) and clients group the mails under the root.
+ * every later one `<incident-<id>.<event>.<occurrence>[.<step>]@domain>` from the notification's
+ * identity, so a retry sends the same Message-ID (mail stores drop the duplicate), two
+ * escalations get two ids, and clients group the mails under the root.
  */
 export function mailThreadIds(n: Notification, domain: string): MailThreadIds {
   const rootId = `<incident-${n.incident.id}@${domain}>`;
   if (n.event === 'opened') return { messageId: rootId, rootId };
-  // The key is `<incident>:<event>:<occurrence>:<channel>`; any other shape still gets a stable id.
-  const [, event, occurrence] = n.idempotencyKey.split(':');
-  const suffix =
-    event !== undefined && occurrence !== undefined && /^[a-z]+$/.test(event) && /^\d+$/.test(occurrence)
-      ? `${event}.${occurrence}`
-      : `${n.event}.${createHash('sha256').update(n.idempotencyKey).digest('hex').slice(0, 16)}`;
-  return { messageId: `<incident-${n.incident.id}.${suffix}@${domain}>`, rootId };
+  const { event, occurrence, step } = n.identity;
+  // A step is free text (a line, an SLA step); anything but a plain token is hashed to stay a valid id.
+  const stepPart = step === '' ? '' : /^[A-Za-z0-9-]{1,32}$/.test(step) ? `.${step}` : `.${createHash('sha256').update(step).digest('hex').slice(0, 16)}`;
+  return { messageId: `<incident-${n.incident.id}.${event}.${occurrence}${stepPart}@${domain}>`, rootId };
 }
 
 /** The subject line: `[P1] Incident opened: <title>` in the configured language. */

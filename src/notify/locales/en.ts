@@ -8,6 +8,9 @@ export const en: Locale = {
     resolved: 'Incident resolved',
     acknowledged: 'Incident acknowledged',
     escalated: 'Incident escalated',
+    reminder: 'Reminder: incident waiting',
+    sla_breached: 'SLA breached',
+    flapping: 'Incident flapping',
   },
   fields: {
     priority: 'Priority',

@@ -8,6 +8,9 @@ export const ru: Locale = {
     resolved: 'Инцидент решён',
     acknowledged: 'Инцидент принят в работу',
     escalated: 'Инцидент эскалирован',
+    reminder: 'Напоминание: инцидент ждёт',
+    sla_breached: 'Нарушен SLA',
+    flapping: 'Инцидент мигает',
   },
   fields: {
     priority: 'Приоритет',

@@ -1,4 +1,4 @@
-import type { AlertHead, AlertRecord, IncidentRecord } from '../store';
+import type { AlertHead, AlertRecord, IncidentRecord, NotificationRecord, TimelineEntry } from '../store';
 
 /** Column names of each record field, for generic updates. */
 export const INCIDENT_COLUMNS: Record<keyof IncidentRecord, string> = {
@@ -134,4 +134,37 @@ export function alertFromRow(row: Row): AlertRecord {
 /** Parses a stored JSON object into a prototype-free object, so stored label names stay data. */
 export function parseObject(text: string): Record<string, string> {
   return Object.assign(Object.create(null) as Record<string, string>, JSON.parse(text) as Record<string, string>);
+}
+
+/** Maps a `SELECT *` row of notifications to its record. */
+export function notificationFromRow(r: Row): NotificationRecord {
+  return {
+    id: r.id as number,
+    incidentId: r.incident_id as number,
+    event: r.event as NotificationRecord['event'],
+    occurrence: r.occurrence as number,
+    step: r.step as string,
+    channel: r.channel as string,
+    idempotencyKey: r.idempotency_key as string,
+    status: r.status as NotificationRecord['status'],
+    attempts: r.attempts as number,
+    nextAttemptAt: r.next_attempt_at as number,
+    lastError: r.last_error as string | null,
+    createdAt: r.created_at as number,
+    ageFrom: r.age_from as number,
+    firstAttemptAt: r.first_attempt_at as number | null,
+    sentAt: r.sent_at as number | null,
+    deadAt: r.dead_at as number | null,
+  };
+}
+
+/** Maps a timeline row to its entry. */
+export function timelineFromRow(t: Row): TimelineEntry & { id: number } {
+  return {
+    id: t.id as number,
+    at: t.at as number,
+    event: t.event as TimelineEntry['event'],
+    actor: { type: t.actor_type as TimelineEntry['actor']['type'], name: t.actor_name as string },
+    detail: parseObject(t.detail as string),
+  };
 }

@@ -1,29 +1,12 @@
 import type Database from 'better-sqlite3';
 import type { NotificationContext, NotificationRecord, OutboxStore } from '../store';
-import { STORE_LOOKUPS, alertFromRow, incidentFromRow } from './rows';
+import { STORE_LOOKUPS, alertFromRow, incidentFromRow, notificationFromRow } from './rows';
 import { walSyncOf } from './wal-sync';
 import type { WalSync } from './wal-sync';
+import { writeLockOf } from './write-lock';
+import type { WriteLock } from './write-lock';
 
 type Row = Record<string, unknown>;
-
-function fromRow(r: Row): NotificationRecord {
-  return {
-    id: r.id as number,
-    incidentId: r.incident_id as number,
-    event: r.event as string,
-    channel: r.channel as string,
-    idempotencyKey: r.idempotency_key as string,
-    status: r.status as NotificationRecord['status'],
-    attempts: r.attempts as number,
-    nextAttemptAt: r.next_attempt_at as number,
-    lastError: r.last_error as string | null,
-    createdAt: r.created_at as number,
-    ageFrom: r.age_from as number,
-    firstAttemptAt: r.first_attempt_at as number | null,
-    sentAt: r.sent_at as number | null,
-    deadAt: r.dead_at as number | null,
-  };
-}
 
 /**
  * The outbox on SQLite; every state change is its own transaction, and its promise resolves once
@@ -33,9 +16,11 @@ function fromRow(r: Row): NotificationRecord {
 export class SqliteOutboxStore implements OutboxStore {
   private readonly s: Record<string, Database.Statement>;
   private readonly wal: WalSync;
+  private readonly lock: WriteLock;
 
   constructor(private readonly db: Database.Database) {
     this.wal = walSyncOf(db);
+    this.lock = writeLockOf(db);
     const p = (sql: string): Database.Statement => db.prepare(sql);
     const due = "status = 'pending' AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until < @now)";
     this.s = {
@@ -55,7 +40,7 @@ export class SqliteOutboxStore implements OutboxStore {
       sent: p("UPDATE notifications SET status = 'sent', sent_at = ?, lease_until = NULL, last_error = NULL WHERE id = ?"),
       retry: p('UPDATE notifications SET next_attempt_at = ?, last_error = ?, lease_until = NULL WHERE id = ?'),
       dead: p("UPDATE notifications SET status = 'dead', dead_at = ?, last_error = ?, lease_until = NULL WHERE id = ?"),
-      timeline: p('INSERT INTO timeline (incident_id, at, event, detail) VALUES (?, ?, ?, ?)'),
+      timeline: p("INSERT INTO timeline (incident_id, at, event, actor_type, actor_name, detail) VALUES (?, ?, ?, 'system', 'outbox', ?)"),
       defer: p(`UPDATE notifications SET next_attempt_at = MAX(next_attempt_at, @until), lease_until = NULL
         WHERE channel = @channel AND status = 'pending' AND id <> @except`),
       requeue: p("UPDATE notifications SET status = 'pending', next_attempt_at = ?, age_from = ?, lease_until = NULL, dead_at = NULL WHERE id = ?"),
@@ -65,85 +50,94 @@ export class SqliteOutboxStore implements OutboxStore {
   }
 
   dueChannels(nowMs: number): Promise<string[]> {
-    return Promise.resolve((this.s.dueChannels!.all({ now: nowMs }) as { channel: string }[]).map((r) => r.channel));
+    return this.lock.read(() => (this.s.dueChannels!.all({ now: nowMs }) as { channel: string }[]).map((r) => r.channel));
   }
 
-  claim(channel: string, nowMs: number, leaseUntilMs: number, limit: number): Promise<NotificationRecord[]> {
-    const rows = this.db.transaction(() => {
-      const found = (this.s.claimable!.all({ channel, now: nowMs, limit }) as Row[]).map(fromRow);
-      for (const n of found) this.s.lease!.run(leaseUntilMs, n.id);
-      return found;
-    })();
-    return rows.length === 0 ? Promise.resolve(rows) : this.wal.sync().then(() => rows);
+  async claim(channel: string, nowMs: number, leaseUntilMs: number, limit: number): Promise<NotificationRecord[]> {
+    const rows = await this.lock.run(() =>
+      this.db.transaction(() => {
+        const found = (this.s.claimable!.all({ channel, now: nowMs, limit }) as Row[]).map(notificationFromRow);
+        for (const n of found) this.s.lease!.run(leaseUntilMs, n.id);
+        return found;
+      })(),
+    );
+    if (rows.length > 0) await this.wal.sync();
+    return rows;
   }
 
   context(n: NotificationRecord, alertLimit: number): Promise<NotificationContext | null> {
-    const incident = this.s.incident!.get(n.incidentId) as Row | undefined;
-    if (!incident) return Promise.resolve(null);
-    const ref = this.s.ref!.get(n.incidentId, n.channel) as { ref: string } | undefined;
-    const record = incidentFromRow(incident);
-    return Promise.resolve({
-      incident: record,
-      alerts: (this.s.alerts!.all(n.incidentId, alertLimit) as Row[]).map(alertFromRow),
-      // The incident counts its attached alerts as they attach.
-      alertTotal: record.alertCount,
-      ref: ref ? (JSON.parse(ref.ref) as NotificationContext['ref']) : null,
+    return this.lock.read(() => {
+      const incident = this.s.incident!.get(n.incidentId) as Row | undefined;
+      if (!incident) return null;
+      const ref = this.s.ref!.get(n.incidentId, n.channel) as { ref: string } | undefined;
+      const record = incidentFromRow(incident);
+      return {
+        incident: record,
+        alerts: (this.s.alerts!.all(n.incidentId, alertLimit) as Row[]).map(alertFromRow),
+        // The incident counts its attached alerts as they attach.
+        alertTotal: record.alertCount,
+        ref: ref ? (JSON.parse(ref.ref) as NotificationContext['ref']) : null,
+      };
     });
   }
 
   markAttempt(id: number, nowMs: number): Promise<void> {
-    this.s.attempt!.run({ id, now: nowMs });
-    return this.wal.sync();
+    return this.write(() => this.s.attempt!.run({ id, now: nowMs }));
   }
 
   markSent(id: number, nowMs: number, ref?: Record<string, unknown>): Promise<void> {
-    this.db.transaction(() => {
+    return this.write(() => {
       this.s.sent!.run(nowMs, id);
       this.saveRef(id, nowMs, ref);
-    })();
-    return this.wal.sync();
+    });
   }
 
   markRetry(id: number, nextAttemptAt: number, error: string, ref?: Record<string, unknown>): Promise<void> {
-    this.db.transaction(() => {
+    return this.write(() => {
       this.s.retry!.run(nextAttemptAt, error, id);
       this.saveRef(id, nextAttemptAt, ref);
-    })();
-    return this.wal.sync();
+    });
   }
 
   markDead(id: number, nowMs: number, error: string, ref?: Record<string, unknown>): Promise<void> {
-    this.db.transaction(() => {
+    return this.write(() => {
       this.s.dead!.run(nowMs, error, id);
       this.saveRef(id, nowMs, ref);
-      const n = fromRow(this.s.byId!.get(id) as Row);
+      const n = notificationFromRow(this.s.byId!.get(id) as Row);
       this.s.timeline!.run(n.incidentId, nowMs, 'notification_dead', JSON.stringify({ channel: n.channel, event: n.event, attempts: n.attempts, reason: error }));
-    })();
-    return this.wal.sync();
+    });
   }
 
   deferChannel(channel: string, untilMs: number, exceptId = -1): Promise<void> {
-    this.s.defer!.run({ channel, until: untilMs, except: exceptId });
-    return this.wal.sync();
+    return this.write(() => this.s.defer!.run({ channel, until: untilMs, except: exceptId }));
   }
 
-  requeue(id: number, nowMs: number): Promise<boolean> {
-    const changed = this.s.requeue!.run(nowMs, nowMs, id).changes > 0;
-    return this.wal.sync().then(() => changed);
+  async requeue(id: number, nowMs: number): Promise<boolean> {
+    const changed = await this.lock.run(() => this.s.requeue!.run(nowMs, nowMs, id).changes > 0);
+    await this.wal.sync();
+    return changed;
   }
 
   listForIncident(incidentId: number): Promise<NotificationRecord[]> {
-    return Promise.resolve((this.s.forIncident!.all(incidentId) as Row[]).map(fromRow));
+    return this.lock.read(() => (this.s.forIncident!.all(incidentId) as Row[]).map(notificationFromRow));
   }
 
   pendingStats(): Promise<{ channel: string; depth: number; oldestCreatedAt: number }[]> {
-    const rows = this.s.stats!.all() as { channel: string; depth: number; oldest: number }[];
-    return Promise.resolve(rows.map((r) => ({ channel: r.channel, depth: r.depth, oldestCreatedAt: r.oldest })));
+    return this.lock.read(() => {
+      const rows = this.s.stats!.all() as { channel: string; depth: number; oldest: number }[];
+      return rows.map((r) => ({ channel: r.channel, depth: r.depth, oldestCreatedAt: r.oldest }));
+    });
+  }
+
+  /** One transaction under the connection's write lock, acknowledged once it is on disk. */
+  private async write(change: () => unknown): Promise<void> {
+    await this.lock.run(() => this.db.transaction(change)());
+    await this.wal.sync();
   }
 
   private saveRef(id: number, nowMs: number, ref?: Record<string, unknown>): void {
     if (!ref) return;
-    const n = fromRow(this.s.byId!.get(id) as Row);
+    const n = notificationFromRow(this.s.byId!.get(id) as Row);
     this.s.saveRef!.run(n.incidentId, n.channel, JSON.stringify(ref), nowMs);
   }
 }

@@ -1,10 +1,15 @@
 import type Database from 'better-sqlite3';
-import type { AlertRecord, IncidentDetail, IncidentFilter, IncidentReadModel, IncidentRecord } from '../store';
-import { STORE_LOOKUPS, alertFromRow, incidentFromRow, parseObject } from './rows';
+import type { AlertRecord, IncidentDetail, IncidentFilter, IncidentReadModel, IncidentRecord, NotificationRecord } from '../store';
+import { STORE_LOOKUPS, alertFromRow, incidentFromRow, notificationFromRow, timelineFromRow } from './rows';
+import { writeLockOf } from './write-lock';
+import type { WriteLock } from './write-lock';
 
 type Row = Record<string, unknown>;
 
-/** The queries behind the HTTP API; reads never block on the writer (WAL). */
+/**
+ * The queries behind the HTTP API. They share the writer's connection, so each waits for a batch
+ * in progress to finish: a reader never sees a unit's uncommitted changes.
+ */
 export class SqliteReadModel implements IncidentReadModel {
   private readonly byId: Database.Statement;
   private readonly alerts: Database.Statement;
@@ -15,11 +20,19 @@ export class SqliteReadModel implements IncidentReadModel {
   private readonly latest: Database.Statement;
   private readonly active: Database.Statement;
   private readonly lastResolved: Database.Statement;
+  private readonly alertsOfSource: Database.Statement;
+  private readonly allAlerts: Database.Statement;
+  private readonly notificationsAfter: Database.Statement;
+  private readonly lock: WriteLock;
 
   constructor(private readonly db: Database.Database) {
+    this.lock = writeLockOf(db);
+    this.alertsOfSource = db.prepare('SELECT * FROM alerts WHERE source = ? ORDER BY id LIMIT ?');
+    this.allAlerts = db.prepare('SELECT * FROM alerts ORDER BY id LIMIT ?');
+    this.notificationsAfter = db.prepare('SELECT * FROM notifications WHERE id > ? ORDER BY id LIMIT ?');
     this.byId = db.prepare(STORE_LOOKUPS.incidentById);
     this.alerts = db.prepare('SELECT * FROM alerts WHERE incident_id = ? ORDER BY id');
-    this.timeline = db.prepare('SELECT id, at, event, detail FROM timeline WHERE incident_id = ? ORDER BY id');
+    this.timeline = db.prepare('SELECT id, at, event, actor_type, actor_name, detail FROM timeline WHERE incident_id = ? ORDER BY id');
     this.openCounts = db.prepare("SELECT priority, COUNT(*) AS n FROM incidents WHERE status IN ('open', 'acknowledged') GROUP BY priority");
     this.latest = db.prepare(STORE_LOOKUPS.latestAlert('*'));
     this.active = db.prepare(STORE_LOOKUPS.activeIncident);
@@ -52,42 +65,59 @@ export class SqliteReadModel implements IncidentReadModel {
       statement = this.db.prepare(sql);
       this.listings.set(sql, statement);
     }
-    return Promise.resolve((statement.all(...params) as Row[]).map(incidentFromRow));
+    const listing = statement;
+    return this.lock.read(() => (listing.all(...params) as Row[]).map(incidentFromRow));
   }
 
   getIncident(id: number): Promise<IncidentDetail | null> {
-    const row = this.byId.get(id) as Row | undefined;
-    if (!row) return Promise.resolve(null);
-    return Promise.resolve({
-      incident: incidentFromRow(row),
-      alerts: (this.alerts.all(id) as Row[]).map(alertFromRow),
-      timeline: (this.timeline.all(id) as Row[]).map((t) => ({
-        id: t.id as number,
-        at: t.at as number,
-        event: t.event as string,
-        detail: parseObject(t.detail as string),
-      })),
+    return this.lock.read(() => {
+      const row = this.byId.get(id) as Row | undefined;
+      if (!row) return null;
+      return {
+        incident: incidentFromRow(row),
+        alerts: (this.alerts.all(id) as Row[]).map(alertFromRow),
+        timeline: (this.timeline.all(id) as Row[]).map(timelineFromRow),
+      };
     });
   }
 
   countOpenByPriority(): Promise<Record<string, number>> {
-    const out: Record<string, number> = {};
-    for (const r of this.openCounts.all() as { priority: string; n: number }[]) out[r.priority] = r.n;
-    return Promise.resolve(out);
+    return this.lock.read(() => {
+      const out: Record<string, number> = {};
+      for (const r of this.openCounts.all() as { priority: string; n: number }[]) out[r.priority] = r.n;
+      return out;
+    });
   }
 
   latestAlert(source: string, fingerprint: string): Promise<AlertRecord | null> {
-    const row = this.latest.get(source, fingerprint) as Row | undefined;
-    return Promise.resolve(row ? alertFromRow(row) : null);
+    return this.lock.read(() => {
+      const row = this.latest.get(source, fingerprint) as Row | undefined;
+      return row ? alertFromRow(row) : null;
+    });
   }
 
   activeIncident(key: string): Promise<IncidentRecord | null> {
-    const row = this.active.get(key) as Row | undefined;
-    return Promise.resolve(row ? incidentFromRow(row) : null);
+    return this.lock.read(() => {
+      const row = this.active.get(key) as Row | undefined;
+      return row ? incidentFromRow(row) : null;
+    });
   }
 
   lastResolvedIncident(key: string): Promise<IncidentRecord | null> {
-    const row = this.lastResolved.get(key) as Row | undefined;
-    return Promise.resolve(row ? incidentFromRow(row) : null);
+    return this.lock.read(() => {
+      const row = this.lastResolved.get(key) as Row | undefined;
+      return row ? incidentFromRow(row) : null;
+    });
+  }
+
+  listAlerts(filter: { source?: string; limit: number }): Promise<AlertRecord[]> {
+    return this.lock.read(() => {
+      const rows = filter.source === undefined ? this.allAlerts.all(filter.limit) : this.alertsOfSource.all(filter.source, filter.limit);
+      return (rows as Row[]).map(alertFromRow);
+    });
+  }
+
+  listNotifications(filter: { afterId: number; limit: number }): Promise<NotificationRecord[]> {
+    return this.lock.read(() => (this.notificationsAfter.all(filter.afterId, filter.limit) as Row[]).map(notificationFromRow));
   }
 }

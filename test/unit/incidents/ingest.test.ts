@@ -71,7 +71,7 @@ describe('incident engine', () => {
     for (const name of order) await engine.push(AM(name));
     const incidents = await engine.incidents();
     expect(incidents.filter((i) => i.status !== 'resolved')).toEqual([]);
-    const states = engine.db.prepare('SELECT fingerprint, status FROM alerts ORDER BY id').all() as { status: string }[];
+    const states = await engine.readModel.listAlerts({ limit: 1000 });
     expect(states.every((s) => s.status === 'resolved')).toBe(true);
     expect(incidents.filter((i) => i.metric === 'payments-workloads').length).toBeLessThanOrEqual(1);
   });
@@ -83,7 +83,9 @@ describe('incident engine', () => {
     const late = await engine.push(amBody([at]));
     expect(late.incidents).toEqual([]);
     expect(await engine.incidents()).toEqual([]);
-    const row = engine.db.prepare('SELECT status, ends_at, delivery_count FROM alerts').get();
+    const [alert, ...others] = await engine.readModel.listAlerts({ limit: 10 });
+    expect(others).toEqual([]);
+    const row = { status: alert!.status, ends_at: alert!.endsAt, delivery_count: alert!.deliveryCount };
     expect(row).toEqual({ status: 'resolved', ends_at: Date.parse('2025-03-18T08:05:00Z'), delivery_count: 2 });
   });
 
@@ -149,8 +151,10 @@ describe('incident engine', () => {
 
   test('the store refuses a second active incident for one key', async () => {
     await engine.push(amBody([{ labels: cpu(), startsAt: '2025-03-18T09:00:00Z' }]));
-    const copy = () => engine.db.prepare("INSERT INTO incidents SELECT NULL, incident_key, 'open', priority, impact, category, health_model, metric, title, summary, runbook_url, line, group_labels, 0, 0, 0, 0, started_at, NULL, opened_at, NULL, NULL, NULL, updated_at, 1, 0 FROM incidents LIMIT 1").run();
-    expect(copy).toThrow(/UNIQUE constraint failed/);
+    const [existing] = await engine.incidents();
+    const { id: _id, acknowledgedAt: _a, resolvedAt: _r, resolveDueAt: _d, endedAt: _e, reopenCount: _c, line: _l, ...copy } = existing!;
+    const [outcome] = await engine.store.incidents.runBatch([(tx) => tx.insertIncident(copy)]);
+    expect(outcome).toMatchObject({ ok: false, error: expect.objectContaining({ message: expect.stringMatching(/UNIQUE constraint failed/) }) });
   });
 });
 

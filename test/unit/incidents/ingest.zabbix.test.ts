@@ -67,7 +67,7 @@ describe('incident engine with Zabbix events', () => {
     const again = await engine.push(ZBX('zbx-01-problem'), zabbix);
     expect(again).toMatchObject({ replay: true, incidents: first.incidents });
     await engine.push(ZBX('zbx-05-problem-no-tags-empty-opdata'), zabbix);
-    const alerts = engine.db.prepare("SELECT fingerprint FROM alerts WHERE source = 'zabbix'").all();
+    const alerts = await engine.readModel.listAlerts({ source: 'zabbix', limit: 100 });
     expect(alerts).toHaveLength(2);
   });
 });

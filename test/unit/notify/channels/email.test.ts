@@ -162,11 +162,16 @@ describe('email config and helpers', () => {
     expect(emailChannelSchema.safeParse({ ...base, from: 'b@example.com', to: [] }).success).toBe(false);
   });
 
-  test('a key of another shape still gives a stable, distinct Message-ID', () => {
-    const n = { ...notificationFor('acknowledged'), idempotencyKey: 'ack/42/alice' };
-    const first = mailThreadIds(n, 'example.com');
-    expect(first.messageId).toMatch(/^<incident-42\.acknowledged\.[0-9a-f]{16}@example\.com>$/);
-    expect(mailThreadIds(n, 'example.com')).toEqual(first);
+  test('two escalations of one occurrence get two Message-IDs; a step that is not a token is hashed', () => {
+    const escalation = (step: string) => {
+      const n = notificationFor('escalated');
+      return { ...n, identity: { ...n.identity, occurrence: 0, step } };
+    };
+    expect(mailThreadIds(escalation('L2'), 'example.com').messageId).toBe('<incident-42.escalated.0.L2@example.com>');
+    expect(mailThreadIds(escalation('L3'), 'example.com').messageId).toBe('<incident-42.escalated.0.L3@example.com>');
+    const odd = mailThreadIds(escalation('resolution 80%'), 'example.com');
+    expect(odd.messageId).toMatch(/^<incident-42\.escalated\.0\.[0-9a-f]{16}@example\.com>$/);
+    expect(mailThreadIds(escalation('resolution 80%'), 'example.com')).toEqual(odd);
   });
 
   test.each([

@@ -1,15 +1,17 @@
 import type Database from 'better-sqlite3';
-import type { AlertHead, AlertRecord, DeliveryReceipt, IncidentRecord, IngestTransaction, NewAlert, NewIncident, TimelineEntry } from '../store';
+import type { AlertHead, AlertRecord, DeliveryReceipt, IncidentRecord, IncidentTransaction, NewAlert, NewIncident, NotificationIdentity, TimelineEntry } from '../store';
+import { notificationKey } from '../store';
 import { ALERT_COLUMNS, ALERT_HEAD_COLUMNS, INCIDENT_COLUMNS, STORE_LOOKUPS, alertHeadFromRow, incidentFromRow, toColumn } from './rows';
 
 type Row = Record<string, unknown>;
 
 
 /**
- * IngestTransaction on prepared statements. It must be used only inside a transaction opened by
- * SqliteIncidentStore.runBatch; it never begins or commits one itself.
+ * IncidentTransaction on prepared statements. It must be used only inside a transaction opened by
+ * SqliteIncidentStore.runBatch; it never begins or commits one itself. Statements run at the call:
+ * reads answer with settled promises, so a unit of work runs in one turn of the event loop.
  */
-export class SqliteIngestTransaction implements IngestTransaction {
+export class SqliteIncidentTransaction implements IncidentTransaction {
   private readonly updates = new Map<string, Database.Statement>();
   // Incidents read or changed in the current unit; writes wait in `dirty` until `flush`.
   private readonly incidents = new Map<number, IncidentRecord>();
@@ -36,59 +38,67 @@ export class SqliteIngestTransaction implements IngestTransaction {
         auto_resolve, hold_down_ms)
         VALUES (@key, @status, @priority, @impact, @category, @healthModel, @metric, @title, @summary, @runbookUrl,
         @groupLabels, @alertCount, @firingCount, @deliveryCount, @startedAt, @openedAt, @updatedAt, @autoResolve, @holdDownMs)`),
-      appendTimeline: p('INSERT INTO timeline (incident_id, at, event, detail) VALUES (?, ?, ?, ?)'),
-      enqueue: p(`INSERT OR IGNORE INTO notifications (incident_id, event, channel, idempotency_key, status, next_attempt_at, created_at, age_from)
-        VALUES (?, ?, ?, ?, 'pending', ?, ?, ?)`),
+      appendTimeline: p('INSERT INTO timeline (incident_id, at, event, actor_type, actor_name, detail) VALUES (?, ?, ?, ?, ?, ?)'),
+      enqueue: p(`INSERT OR IGNORE INTO notifications (incident_id, event, occurrence, step, channel, idempotency_key, status, next_attempt_at, created_at, age_from)
+        VALUES (@incidentId, @event, @occurrence, @step, @channel, @key, 'pending', @now, @now, @now)`),
     };
   }
 
-  findReceipt(digest: string): DeliveryReceipt | null {
+  findReceipt(digest: string): Promise<DeliveryReceipt | null> {
     const row = this.stmt.findReceipt!.get(digest) as { receipt: string } | undefined;
-    return row ? (JSON.parse(row.receipt) as DeliveryReceipt) : null;
+    return Promise.resolve(row ? (JSON.parse(row.receipt) as DeliveryReceipt) : null);
   }
 
   saveReceipt(digest: string, source: string, receivedAt: number, receipt: DeliveryReceipt): void {
     this.stmt.saveReceipt!.run(digest, source, receivedAt, JSON.stringify(receipt));
   }
 
-  latestAlert(source: string, fingerprint: string): AlertHead | null {
+  latestAlert(source: string, fingerprint: string): Promise<AlertHead | null> {
     const row = this.stmt.latestAlert!.get(source, fingerprint) as Row | undefined;
-    return row ? alertHeadFromRow(row) : null;
+    return Promise.resolve(row ? alertHeadFromRow(row) : null);
   }
 
-  alertInIncident(incidentId: number, source: string, fingerprint: string): AlertHead | null {
+  alertInIncident(incidentId: number, source: string, fingerprint: string): Promise<AlertHead | null> {
     const row = this.stmt.alertInIncident!.get(incidentId, source, fingerprint) as Row | undefined;
-    return row ? alertHeadFromRow(row) : null;
+    return Promise.resolve(row ? alertHeadFromRow(row) : null);
   }
 
-  insertAlert(alert: NewAlert): number {
-    return Number(this.stmt.insertAlert!.run(bind(alert)).lastInsertRowid);
+  insertAlert(alert: NewAlert): void {
+    this.stmt.insertAlert!.run(bind(alert));
   }
 
   updateAlert(id: number, patch: Partial<Omit<AlertRecord, 'id' | 'source' | 'fingerprint'>>): void {
     this.update('alerts', ALERT_COLUMNS, id, patch);
   }
 
-  incident(id: number): IncidentRecord {
-    return { ...this.cached(id) };
+  incident(id: number): Promise<IncidentRecord> {
+    try {
+      return Promise.resolve({ ...this.cached(id) });
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
-  activeIncident(key: string): IncidentRecord | null {
+  activeIncident(key: string): Promise<IncidentRecord | null> {
     this.flushStatus();
     const row = this.stmt.activeIncident!.get(key) as Row | undefined;
-    return row ? this.remember(row) : null;
+    return Promise.resolve(row ? this.remember(row) : null);
   }
 
-  lastResolvedIncident(key: string): IncidentRecord | null {
+  lastResolvedIncident(key: string): Promise<IncidentRecord | null> {
     this.flushStatus();
     const row = this.stmt.lastResolved!.get(key) as Row | undefined;
-    return row ? this.remember(row) : null;
+    return Promise.resolve(row ? this.remember(row) : null);
   }
 
-  insertIncident(incident: NewIncident): number {
-    // The unique index on active incidents per key must see the statuses changed before.
-    this.flushStatus();
-    return Number(this.stmt.insertIncident!.run(bind(incident)).lastInsertRowid);
+  insertIncident(incident: NewIncident): Promise<number> {
+    try {
+      // The unique index on active incidents per key must see the statuses changed before.
+      this.flushStatus();
+      return Promise.resolve(Number(this.stmt.insertIncident!.run(bind(incident)).lastInsertRowid));
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /**
@@ -147,11 +157,11 @@ export class SqliteIngestTransaction implements IngestTransaction {
   }
 
   appendTimeline(incidentId: number, entry: TimelineEntry): void {
-    this.stmt.appendTimeline!.run(incidentId, entry.at, entry.event, JSON.stringify(entry.detail));
+    this.stmt.appendTimeline!.run(incidentId, entry.at, entry.event, entry.actor.type, entry.actor.name, JSON.stringify(entry.detail));
   }
 
-  enqueueNotification(row: { incidentId: number; event: string; channel: string; idempotencyKey: string; now: number }): void {
-    this.stmt.enqueue!.run(row.incidentId, row.event, row.channel, row.idempotencyKey, row.now, row.now, row.now);
+  enqueueNotification(identity: NotificationIdentity, now: number): void {
+    this.stmt.enqueue!.run({ ...identity, key: notificationKey(identity), now });
   }
 
   /** UPDATE of the given fields only; one prepared statement per distinct field set, cached. */

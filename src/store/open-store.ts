@@ -1,0 +1,23 @@
+import type { StoreSettings } from '../config/load-config';
+import type { Store } from './store';
+import { openReadOnlySqliteStore, openSqliteStore } from './sqlite/sqlite-store';
+
+
+/** Builds the store named by `settings.type`; the only place that knows every implementation. */
+export function openStore(settings: StoreSettings): Promise<Store> {
+  switch (settings.type) {
+    case 'sqlite':
+      return Promise.resolve(openSqliteStore(settings.path));
+  }
+}
+
+/**
+ * Opens an existing store for reading only, without migrating it (for `explain` beside a running
+ * daemon); an absent store answers as an empty one.
+ */
+export function openStoreReadOnly(settings: StoreSettings): Promise<Store> {
+  switch (settings.type) {
+    case 'sqlite':
+      return Promise.resolve(openReadOnlySqliteStore(settings.path));
+  }
+}

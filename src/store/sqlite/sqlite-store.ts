@@ -1,0 +1,44 @@
+import { existsSync } from 'node:fs';
+import type { Store } from '../store';
+import { openDatabase, openDatabaseReadOnly } from './database';
+import { SqliteIncidentStore } from './sqlite-incident-store';
+import { SqliteOutboxStore } from './sqlite-outbox-store';
+import { SqliteReadModel } from './sqlite-read-model';
+import { walSyncOf } from './wal-sync';
+import { writeLockOf } from './write-lock';
+
+/** Opens (creating and migrating) the SQLite file, or `:memory:`, as one Store. */
+export function openSqliteStore(file: string): Store {
+  const db = openDatabase(file);
+  const lock = writeLockOf(db);
+  return {
+    incidents: new SqliteIncidentStore(db),
+    readModel: new SqliteReadModel(db),
+    outbox: new SqliteOutboxStore(db),
+    async close() {
+      // Work that holds the connection finishes first; a closed handle would fail it halfway.
+      await lock.idle();
+      walSyncOf(db).close();
+      if (db.open) db.close();
+    },
+  };
+}
+
+/** An existing SQLite file opened read-only and not migrated; a missing file reads as an empty store. */
+export function openReadOnlySqliteStore(file: string): Store {
+  if (file === ':memory:' || !existsSync(file)) return openSqliteStore(':memory:');
+  const db = openDatabaseReadOnly(file);
+  const readModel = new SqliteReadModel(db);
+  const refuse = (): never => {
+    throw new Error('the store is open read-only');
+  };
+  return {
+    incidents: { runBatch: refuse, dueForResolve: refuse, pruneReceipts: refuse },
+    readModel,
+    outbox: new Proxy({} as Store['outbox'], { get: () => refuse }),
+    close: () => {
+      db.close();
+      return Promise.resolve();
+    },
+  };
+}

@@ -1,0 +1,64 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * Serializes the work that writes on one SQLite connection. A batch of async units holds its
+ * transaction open across awaits; any other write on the same connection in that time would
+ * land inside it, so every writer takes this lock, in call order. An idle lock runs the work at
+ * once, in the caller's turn, as a plain call would.
+ */
+export class WriteLock {
+  private tail: Promise<void> | null = null;
+  private holders = 0;
+
+  /** True while some work holds the lock or waits for it. */
+  get busy(): boolean {
+    return this.holders > 0;
+  }
+
+  /** Runs `work` when every earlier holder has finished; releases the lock on every path. */
+  run<T>(work: () => T | Promise<T>): Promise<T> {
+    this.holders++;
+    const start = this.tail;
+    const result = start === null ? settle(work) : start.then(() => settle(work));
+    const done = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.tail = done;
+    void done.then(() => {
+      this.holders--;
+      if (this.tail === done) this.tail = null;
+    });
+    return result;
+  }
+
+  /** Runs a read after the work in progress, so that it never sees a unit's uncommitted changes. */
+  read<T>(query: () => T): Promise<T> {
+    return this.busy ? this.idle().then(query) : settle(query);
+  }
+
+  /** Resolves once no work holds the lock (for reads that must not see a unit in progress). */
+  async idle(): Promise<void> {
+    while (this.tail !== null) await this.tail;
+  }
+}
+
+function settle<T>(work: () => T | Promise<T>): Promise<T> {
+  try {
+    return Promise.resolve(work());
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+const byDatabase = new WeakMap<Database.Database, WriteLock>();
+
+/** The one WriteLock of a database connection, shared by every store built on it. */
+export function writeLockOf(db: Database.Database): WriteLock {
+  let lock = byDatabase.get(db);
+  if (!lock) {
+    lock = new WriteLock();
+    byDatabase.set(db, lock);
+  }
+  return lock;
+}
