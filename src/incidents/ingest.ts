@@ -3,6 +3,7 @@ import type { NormalizedAlert } from '../sources/source';
 import type { AlertHead, DeliveryReceipt, IncidentRecord, IncidentTransaction, NewAlert } from '../store/store';
 import type { Actor, NotifyEvent, Priority } from '../core/vocabulary';
 import { decideAlert, decideTarget } from './lifecycle';
+import type { AlertDecision } from './lifecycle';
 import { describeIncident } from './describe-incident';
 import { applyPatch, openIncident, transition } from './state-machine';
 import type { IncidentCommand, OpenCommand, Transition } from './state-machine';
@@ -39,6 +40,22 @@ export interface IngestPolicy {
   reopenWindowMs: number;
   /** The channels an incident event is notified on (the config's routes); none when absent. */
   channelsFor?: NotifyChannels;
+  /** Told what each alert did, in payload order (explain listens; the daemon does not). */
+  onAlert?: (outcome: AlertOutcome) => void;
+}
+
+/** What ingest did with one alert of a delivery. */
+export type AlertAction = 'open' | 'attach' | 'reopen' | 'resolve' | 'hold' | 'end_alert' | 'repeat' | 'stale' | 'record';
+
+/** One alert's outcome: its decision, the action on its incident, and that incident before and after. */
+export interface AlertOutcome {
+  decision: AlertDecision;
+  action: AlertAction;
+  incidentId: number | null;
+  before: IncidentRecord | null;
+  after: IncidentRecord | null;
+  /** The incident its earlier activation ended on, when the rules now give it another key. */
+  supersededOn: number | null;
 }
 
 /** Routing of incident events to channel names. */
@@ -127,18 +144,20 @@ async function applyAlert(u: IngestUnit, item: ClassifiedAlert): Promise<number 
   switch (decision) {
     case 'stale':
     case 'repeat':
-      return countDelivery(u, previous as AlertHead, alert, decision === 'repeat');
+      return countDelivery(u, previous as AlertHead, alert, decision);
     case 'resolve':
       return resolveAlert(u, previous as AlertHead, alert);
     case 'record':
       u.tx.insertAlert(alertRow(u.source, alert, null, u.now));
+      u.policy.onAlert?.({ decision, action: 'record', incidentId: null, before: null, after: null, supersededOn: null });
       return null;
     case 'activate':
       return activate(u, previous, item);
   }
 }
 
-async function countDelivery(u: IngestUnit, previous: AlertHead, alert: NormalizedAlert, refresh: boolean): Promise<number | null> {
+async function countDelivery(u: IngestUnit, previous: AlertHead, alert: NormalizedAlert, decision: 'repeat' | 'stale'): Promise<number | null> {
+  const refresh = decision === 'repeat';
   // A repeat may carry re-rendered annotations or changed labels (a Zabbix severity change);
   // a stale delivery changes nothing but the counts. Unchanged text is not written again.
   u.tx.updateAlert(previous.id, {
@@ -147,9 +166,13 @@ async function countDelivery(u: IngestUnit, previous: AlertHead, alert: Normaliz
     ...(refresh && JSON.stringify(alert.annotations) !== previous.annotationsJson ? { annotations: alert.annotations } : {}),
     ...(refresh && JSON.stringify(alert.labels) !== previous.labelsJson ? { labels: alert.labels } : {}),
   });
-  if (previous.incidentId === null) return null;
+  if (previous.incidentId === null) {
+    u.policy.onAlert?.({ decision, action: decision, incidentId: null, before: null, after: null, supersededOn: null });
+    return null;
+  }
   const incident = await u.tx.incident(previous.incidentId);
-  applyTransition(u.tx, incident, transition(incident, { type: 'count_delivery' }, u.now), u.now, u.policy.channelsFor);
+  const after = applyTransition(u.tx, incident, transition(incident, { type: 'count_delivery' }, u.now), u.now, u.policy.channelsFor);
+  u.policy.onAlert?.({ decision, action: decision, incidentId: incident.id, before: incident, after, supersededOn: null });
   return incident.id;
 }
 
@@ -163,16 +186,22 @@ async function resolveAlert(u: IngestUnit, previous: AlertHead, alert: Normalize
     deliveryCount: previous.deliveryCount + 1,
     lastReceivedAt: u.now,
   });
-  if (previous.incidentId === null) return null;
+  if (previous.incidentId === null) {
+    u.policy.onAlert?.({ decision: 'resolve', action: 'end_alert', incidentId: null, before: null, after: null, supersededOn: null });
+    return null;
+  }
   const incident = await u.tx.incident(previous.incidentId);
-  await endActivation(u, incident, { type: 'end_alert', actor: sourceActor(previous.source), cause: alertCause(previous.source, alert), endsAt, counted: true });
+  const t = endActivation(u, incident, { type: 'end_alert', actor: sourceActor(previous.source), cause: alertCause(previous.source, alert), endsAt, counted: true });
+  const action = t.outcome === 'resolved' ? 'resolve' : t.patch.resolveDueAt != null ? 'hold' : 'end_alert';
+  u.policy.onAlert?.({ decision: 'resolve', action, incidentId: incident.id, before: incident, after: applyPatch(incident, t.patch), supersededOn: null });
   return incident.id;
 }
 
-async function endActivation(u: IngestUnit, incident: IncidentRecord, command: Extract<IncidentCommand, { type: 'end_alert' }>): Promise<void> {
+function endActivation(u: IngestUnit, incident: IncidentRecord, command: Extract<IncidentCommand, { type: 'end_alert' }>): Transition {
   const t = transition(incident, command, u.now);
   applyTransition(u.tx, incident, t, u.now, u.policy.channelsFor);
   if (t.outcome === 'resolved') u.events.push({ kind: 'resolved', incidentId: incident.id, priority: incident.priority });
+  return t;
 }
 
 async function activate(u: IngestUnit, previous: AlertHead | null, item: ClassifiedAlert): Promise<number> {
@@ -184,11 +213,12 @@ async function activate(u: IngestUnit, previous: AlertHead | null, item: Classif
   const target = decideTarget(active, active ? null : await tx.lastResolvedIncident(key), alert.startsAt, u.policy.reopenWindowMs);
   const targetId = target.kind === 'open' ? null : target.incidentId;
   // The alert's earlier activation, if it still fires elsewhere (rules changed its key), ends there.
+  const supersededOn = previous && previous.status === 'firing' && previous.incidentId !== null && previous.incidentId !== targetId ? previous.incidentId : null;
   const endSuperseded = async (): Promise<void> => {
-    if (!previous || previous.status !== 'firing' || previous.incidentId === null || previous.incidentId === targetId) return;
-    tx.updateAlert(previous.id, { status: 'resolved', endsAt: alert.startsAt });
+    if (supersededOn === null) return;
+    tx.updateAlert(previous!.id, { status: 'resolved', endsAt: alert.startsAt });
     const cause = { ...alertCause(source, alert), reason: 'superseded' };
-    await endActivation(u, await tx.incident(previous.incidentId), { type: 'end_alert', actor: sourceActor(source), cause, endsAt: alert.startsAt, counted: false });
+    endActivation(u, await tx.incident(supersededOn), { type: 'end_alert', actor: sourceActor(source), cause, endsAt: alert.startsAt, counted: false });
   };
 
   if (target.kind === 'open') {
@@ -200,7 +230,9 @@ async function activate(u: IngestUnit, previous: AlertHead | null, item: Classif
     // The alert's latest row is reused when it is attached to no incident (a resolve that came first).
     if (previous !== null && previous.incidentId === null) tx.updateAlert(previous.id, firingPatch(alert, incidentId, previous.deliveryCount, now));
     else tx.insertAlert(alertRow(source, alert, incidentId, now));
-    notify(tx, await tx.incident(incidentId), opened.notify, now, u.policy.channelsFor);
+    const incident = await tx.incident(incidentId);
+    notify(tx, incident, opened.notify, now, u.policy.channelsFor);
+    u.policy.onAlert?.({ decision: 'activate', action: 'open', incidentId, before: null, after: incident, supersededOn });
     return incidentId;
   }
 
@@ -223,6 +255,7 @@ async function activate(u: IngestUnit, previous: AlertHead | null, item: Classif
   u.events.push({ kind: t.outcome === 'reopened' ? 'reopened' : 'attached', incidentId, priority: incident.priority });
   if (t.outcome === 'reopened') await endSuperseded();
   notify(tx, after, t.notify, now, u.policy.channelsFor);
+  u.policy.onAlert?.({ decision: 'activate', action: t.outcome === 'reopened' ? 'reopen' : 'attach', incidentId, before: incident, after, supersededOn });
   return incidentId;
 }
 
