@@ -1,4 +1,4 @@
-/** Problem classes, from DESIGN.md: fully unavailable, partly unavailable, works with defects. */
+/** Problem classes: fully unavailable, partly unavailable, works with defects. */
 export const IMPACTS = ['full_outage', 'partial_outage', 'defect'] as const;
 export type Impact = (typeof IMPACTS)[number];
 

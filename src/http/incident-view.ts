@@ -2,7 +2,7 @@ import type { AlertRecord, IncidentDetail, IncidentRecord, NotificationRecord } 
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
-/** An incident as the API shows it: DESIGN.md's fields, times in ISO 8601 UTC. */
+/** An incident as the API shows it (the fields the README lists under HTTP API), times in ISO 8601 UTC. */
 export function incidentJson(i: IncidentRecord): Record<string, unknown> {
   return {
     id: i.id,

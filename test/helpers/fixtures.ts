@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-/** The shared webhook fixtures of Alertmanager, Grafana and Zabbix (next to the repository). */
-export const FIXTURES_DIR = process.env.INCIDENT_BRIDGE_FIXTURES ?? path.resolve(__dirname, '../../../shared/fixtures');
+/**
+ * The webhook payload fixtures of Alertmanager, Grafana and Zabbix in `test/fixtures/payloads`
+ * (described in its README); INCIDENT_BRIDGE_FIXTURES points the tests at another copy.
+ */
+export const FIXTURES_DIR = process.env.INCIDENT_BRIDGE_FIXTURES ?? path.resolve(__dirname, '../fixtures/payloads');
 
 /** The raw bytes of a fixture, e.g. `alertmanager/am-01-firing-single.json`. */
 export function fixtureText(name: string): string {

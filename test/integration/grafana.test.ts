@@ -14,7 +14,7 @@ sources:
     type: grafana
     auth: {type: hmac, secret: ${SECRET}, timestampHeader: X-Grafana-Alerting-Timestamp}
 `;
-// The test vector of fixtures/README.md section 5, over the exact bytes of gu-10.
+// The HMAC test vector of test/fixtures/payloads/README.md ("The wire files"), over the exact bytes of gu-10.
 const WIRE = fixtureText('grafana/unified/gu-10-hmac-signed.wire.json');
 const TIMESTAMP = '1742290300';
 const SIGNED = { 'X-Grafana-Alerting-Signature': 'db4153cf3ad20389f1ee365fc674aebdf98fb17714bd1974c5cc68235e584e23', 'X-Grafana-Alerting-Timestamp': TIMESTAMP };

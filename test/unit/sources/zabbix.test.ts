@@ -29,10 +29,10 @@ const PROBLEM_STARTS = 1742288607_000;
 const EVENT_FP = labelsFingerprint({ zabbix_event_id: '48213377' });
 
 describe('ZabbixSource', () => {
-  const shared = readdirSync(path.join(FIXTURES_DIR, 'zabbix')).filter((f) => f.endsWith('.json'));
+  const payloads = readdirSync(path.join(FIXTURES_DIR, 'zabbix')).filter((f) => f.endsWith('.json'));
   const local = readdirSync(LOCAL_DIR).filter((f) => f.endsWith('.json'));
 
-  test.each(shared)('parses %s into one alert keyed by its event', (file) => {
+  test.each(payloads)('parses %s into one alert keyed by its event', (file) => {
     const body = fixture<Record<string, string>>(`zabbix/${file}`);
     const alert = parseOne(body);
     expect(alert.fingerprint).toBe(labelsFingerprint({ zabbix_event_id: body.event_id! }));
