@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { explainAlerts } from '../../../src/incidents/explain';
 import { createSource } from '../../../src/sources/index';
 import { amBody, createEngine } from '../../helpers/engine';
+import { FIXTURES_DIR } from '../../helpers/fixtures';
 import { exampleRuleSet } from '../../helpers/rules';
 
 type Alert = Parameters<typeof amBody>[0][number];
@@ -118,5 +121,32 @@ describe('explain', () => {
     await explain([probe('https://checkout.example.net/b'), { ...probe('https://checkout.example.net/a'), status: 'resolved', endsAt: '2025-03-18T09:10:00Z' }]);
     expect(await engine.incidents()).toEqual(before);
     expect(await engine.readModel.listAlerts({ limit: 100 })).toHaveLength(1);
+  });
+});
+
+describe('explain and ingest agree, because explain runs ingest', () => {
+  test.each([
+    ['am-02-firing-grouped', 'am-07-repeat-still-firing', 'am-03-mixed-firing-resolved', 'am-04-all-resolved', 'am-02-firing-grouped'],
+    ['am-04-all-resolved', 'am-02-firing-grouped', 'am-03-mixed-firing-resolved', 'am-01-firing-single'],
+  ])('each payload of %s, %s, ...: the explained actions are the ones ingest then takes', async (...names) => {
+    const engine = createEngine();
+    try {
+      for (const name of names) {
+        const body = JSON.parse(readFileSync(path.join(FIXTURES_DIR, 'alertmanager', `${name}.json`), 'utf8')) as unknown;
+        const parsed = createSource('alertmanager').parse(body);
+        const explained = await explainAlerts('alertmanager', parsed, exampleRuleSet(), engine.readModel, { reopenWindowMs: 600_000, nowMs: engine.clock.now().getTime() });
+        const result = await engine.push(body);
+        // Every incident the explanation names is one ingest reported touching.
+        const named = explained.map((e) => e.decision.incidentId).filter((id): id is number => id !== null);
+        for (const id of named) expect(result.incidents).toContain(id);
+        // Each explained open, attach, reopen and resolve is an event of the same kind from ingest.
+        const kinds: Record<string, string> = { open: 'opened', attach: 'attached', reopen: 'reopened', resolve: 'resolved' };
+        const expected = explained.flatMap((e) => (kinds[e.decision.action] ? [kinds[e.decision.action]] : [])).sort();
+        expect(result.events.map((e) => e.kind).sort()).toEqual(expected);
+        engine.clock.advance({ minutes: 1 });
+      }
+    } finally {
+      await engine.close();
+    }
   });
 });
