@@ -59,3 +59,10 @@ export class FileProblemsError extends Error {
     this.name = 'FileProblemsError';
   }
 }
+
+/** The incident's state forbids the action (acknowledge a resolved incident): 409. */
+export class ConflictError extends AppError {
+  constructor(reason: string) {
+    super('conflict', reason, 409);
+  }
+}

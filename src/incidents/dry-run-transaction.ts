@@ -72,6 +72,10 @@ export class DryRunTransaction implements IncidentTransaction {
     return { ...record };
   }
 
+  async findIncident(id: number): Promise<IncidentRecord | null> {
+    return this.incidents.has(id) || (id > 0 && (await this.lookup.getIncident(id))) ? this.incident(id) : null;
+  }
+
   async activeIncident(key: string): Promise<IncidentRecord | null> {
     const stored = await this.lookup.activeIncident(key);
     const candidates = [...this.created, ...(stored ? [stored.id] : [])];
@@ -98,7 +102,7 @@ export class DryRunTransaction implements IncidentTransaction {
   async insertIncident(incident: NewIncident): Promise<number> {
     if (await this.activeIncident(incident.key)) throw new Error(`key ${incident.key} already has an active incident`);
     const id = this.nextId--;
-    this.incidents.set(id, { ...incident, id, line: 'L1', reopenCount: 0, endedAt: null, acknowledgedAt: null, resolvedAt: null, resolveDueAt: null });
+    this.incidents.set(id, { ...incident, id, line: 'L1', reopenCount: 0, endedAt: null, acknowledgedAt: null, resolvedAt: null, resolveDueAt: null, ...NO_PEOPLE });
     this.created.push(id);
     return id;
   }
@@ -133,6 +137,8 @@ export class DryRunTransaction implements IncidentTransaction {
     if (current === undefined || current === id || this.alerts.get(current)!.startsAt <= a.startsAt) this.latestByIdentity.set(key, id);
   }
 }
+
+const NO_PEOPLE = { assignee: null, acknowledgedBy: null, resolvedBy: null, resolutionNote: null, pausedAt: null } as const;
 
 function identity(source: string, fingerprint: string): string {
   return `${source}\n${fingerprint}`;

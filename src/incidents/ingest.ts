@@ -6,7 +6,7 @@ import { decideAlert, decideTarget } from './lifecycle';
 import type { AlertDecision } from './lifecycle';
 import { describeIncident } from './describe-incident';
 import { applyPatch, openIncident, transition } from './state-machine';
-import type { IncidentCommand, OpenCommand, Transition } from './state-machine';
+import type { IncidentCommand, Notice, OpenCommand, Transition } from './state-machine';
 
 /** An alert with what the rules in force made of it. */
 export interface ClassifiedAlert {
@@ -111,8 +111,8 @@ function writeTransition(tx: IncidentTransaction, incident: IncidentRecord, t: T
   return applyPatch(incident, t.patch);
 }
 
-function notify(tx: IncidentTransaction, incident: IncidentRecord, events: readonly NotifyEvent[], now: number, channelsFor: NotifyChannels | undefined): void {
-  for (const event of events) queueNotifications(tx, incident, event, now, channelsFor);
+function notify(tx: IncidentTransaction, incident: IncidentRecord, notices: readonly Notice[], now: number, channelsFor: NotifyChannels | undefined): void {
+  for (const n of notices) queueNotifications(tx, incident, n.event, now, channelsFor, n.step);
 }
 
 /** Queues the event's notifications in the caller's unit, so they commit with the change. */

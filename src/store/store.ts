@@ -24,6 +24,14 @@ export interface IncidentRecord {
   openedAt: number;
   acknowledgedAt: number | null;
   resolvedAt: number | null;
+  /** The person who has the incident in hand, and who acknowledged and resolved it (names). */
+  assignee: string | null;
+  acknowledgedBy: string | null;
+  resolvedBy: string | null;
+  /** What was done, as the person who resolved it wrote it. */
+  resolutionNote: string | null;
+  /** Since when the incident is paused by a person (waiting for a third party), or null. */
+  pausedAt: number | null;
   resolveDueAt: number | null;
   updatedAt: number;
   /** The metric's auto-resolve policy, fixed when the incident opens. */
@@ -32,7 +40,10 @@ export interface IncidentRecord {
 }
 
 /** The fields an incident is opened with. */
-export type NewIncident = Omit<IncidentRecord, 'id' | 'acknowledgedAt' | 'resolvedAt' | 'resolveDueAt' | 'endedAt' | 'reopenCount' | 'line'>;
+export type NewIncident = Omit<
+  IncidentRecord,
+  'id' | 'acknowledgedAt' | 'resolvedAt' | 'resolveDueAt' | 'endedAt' | 'reopenCount' | 'line' | 'assignee' | 'acknowledgedBy' | 'resolvedBy' | 'resolutionNote' | 'pausedAt'
+>;
 
 /** What ingest decides with about a stored alert: its state, with labels and annotations left serialized. */
 export interface AlertHead {
@@ -106,8 +117,13 @@ export interface IncidentTransaction {
   alertInIncident(incidentId: number, source: string, fingerprint: string): Promise<AlertHead | null>;
   insertAlert(alert: NewAlert): void;
   updateAlert(id: number, patch: Partial<Omit<AlertRecord, 'id' | 'source' | 'fingerprint'>>): void;
-  /** The incident as this unit sees it; throws when there is no such incident. */
+  /**
+   * The incident as this unit sees it; throws when there is no such incident. A store shared by
+   * several processes locks the row until the unit ends, so actions on one incident serialize.
+   */
   incident(id: number): Promise<IncidentRecord>;
+  /** Like `incident`, but null when there is no such incident. */
+  findIncident(id: number): Promise<IncidentRecord | null>;
   activeIncident(key: string): Promise<IncidentRecord | null>;
   lastResolvedIncident(key: string): Promise<IncidentRecord | null>;
   /** Inserts an incident; rejects (and the unit rolls back) when its key already has an active one. */

@@ -79,6 +79,11 @@ export class SqliteIncidentTransaction implements IncidentTransaction {
     }
   }
 
+  findIncident(id: number): Promise<IncidentRecord | null> {
+    if (!this.incidents.has(id) && this.stmt.incident!.get(id) === undefined) return Promise.resolve(null);
+    return this.incident(id);
+  }
+
   activeIncident(key: string): Promise<IncidentRecord | null> {
     this.flushStatus();
     const row = this.stmt.activeIncident!.get(key) as Row | undefined;

@@ -1,0 +1,39 @@
+import { ConflictError, NotFoundError } from '../core/errors';
+import type { IncidentRecord, IncidentStore } from '../store/store';
+import type { PersonCommand } from './commands';
+import { applyTransition } from './ingest';
+import type { NotifyChannels } from './ingest';
+import { transition } from './state-machine';
+
+/** What a person's action did: the incident as it is now, and whether anything changed. */
+export interface ActionResult {
+  incident: IncidentRecord;
+  changed: boolean;
+}
+
+/**
+ * Runs one person's command on an incident in one unit of work: the state machine decides, and
+ * the change, its timeline entry and its notifications commit together before this resolves.
+ * Actions on one incident apply one after the other (the store serializes units), so of fifty
+ * concurrent acknowledges one changes the incident and the others change nothing.
+ * Throws NotFoundError for an unknown incident and ConflictError when its state forbids the command.
+ */
+export async function runAction(
+  deps: { store: IncidentStore; channelsFor?: NotifyChannels },
+  incidentId: number,
+  command: PersonCommand,
+  now: number,
+): Promise<ActionResult> {
+  const [settled] = await deps.store.runBatch([
+    async (tx) => {
+      const incident = await tx.findIncident(incidentId);
+      if (!incident) throw new NotFoundError(`incident ${incidentId}`);
+      const t = transition(incident, command, now);
+      if (t.conflict !== null) throw new ConflictError(t.conflict);
+      if (t.timeline.length === 0) return { incident, changed: false };
+      return { incident: applyTransition(tx, incident, t, now, deps.channelsFor), changed: true };
+    },
+  ]);
+  if (!settled!.ok) throw settled!.error;
+  return settled!.value;
+}
