@@ -21,3 +21,10 @@ export type Line = (typeof LINES)[number];
 /** Incident status: `resolved` by its alerts clearing or by a person. */
 export const INCIDENT_STATUSES = ['open', 'acknowledged', 'resolved'] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+
+/**
+ * What a person may do through the API: `viewer` reads, `responder` also acts on incidents,
+ * `admin` also reloads rules and resends notifications; `customer` sees one customer's incidents.
+ */
+export const ROLES = ['viewer', 'responder', 'admin', 'customer'] as const;
+export type Role = (typeof ROLES)[number];
