@@ -5,6 +5,7 @@ import { splitListen } from './config/load-config';
 import type { LoadedConfig } from './config/load-config';
 import { systemClock } from './core/clock';
 import type { Clock } from './core/clock';
+import { FileProblemsError } from './core/errors';
 import type { FileProblem } from './core/errors';
 import { createLogger } from './core/logger';
 import type { Logger } from './core/logger';
@@ -31,12 +32,16 @@ import type { Channel } from './notify/channel';
 import { channelsFor } from './notify/notify-router';
 import type { NotifyChannels } from './incidents/ingest';
 import { PeriodicTask } from './core/periodic-task';
+import { People } from './people/people';
+import { SessionStore } from './people/session-store';
 
 /** Side effects the app takes from outside; tests inject a fake clock and a silent logger. */
 export interface AppOptions {
   config: LoadedConfig;
   clock?: Clock;
   logger?: Logger;
+  /** Where the daemon's own JSON logger writes, secrets masked; stdout by default. Ignored with `logger`. */
+  logStream?: NodeJS.WritableStream;
   /** Run the background timers (hold-down resolution, receipt pruning); tests call runOnce() instead. */
   timers?: boolean;
   /** Reload the rules when a file of the rules directory changes; defaults to `timers`. */
@@ -70,7 +75,7 @@ export function createApp(options: AppOptions): App {
   const { config: loaded } = options;
   const config = loaded.config;
   const clock = options.clock ?? systemClock;
-  const logger = options.logger ?? createLogger({ level: config.log.level, secrets: loaded.secrets });
+  const logger = options.logger ?? createLogger({ level: config.log.level, secrets: loaded.secrets, ...(options.logStream ? { stream: options.logStream } : {}) });
   const rules = new RuleSetHolder();
   let opened: Store | null = null;
   let store: IncidentStore | null = null;
@@ -122,9 +127,12 @@ export function createApp(options: AppOptions): App {
     clock,
     maxBodyBytes: config.limits.maxBodyBytes,
     isReady: () => ready,
+    secrets: loaded.secrets,
   };
   const server = createServer({
     ...webhookDeps,
+    people: new People(config.people),
+    sessions: new SessionStore({ clock }),
     ruleReloader,
     reopenWindowMs: config.incidents.reopenWindow,
     readModel: delegateTo(requireReadModel),
@@ -165,6 +173,8 @@ export function createApp(options: AppOptions): App {
     metrics,
     logger,
     async start() {
+      // Refuse before listening: an API without people beyond loopback would be open to anyone.
+      if (loaded.serveProblems.length > 0) throw new FileProblemsError(loaded.serveProblems);
       const [host, port] = splitListen(config.listen);
       const handleWebhook = webhookHandler(webhookDeps);
       // Webhooks take a lean path on plain node:http; everything else goes through Express.

@@ -40,7 +40,8 @@ export function runCheck(args: string[], out: NodeJS.WritableStream = process.st
   if (loaded) {
     const options = ruleLoadOptions(loaded.config, configFile, loaded.rulesDir, systemClock);
     const result = positionals.length > 0 ? loadRuleFiles(expandPaths(positionals), options) : loadRuleSet(options);
-    problems = result.problems;
+    // What would keep `serve` from starting is an error here too (an open API beyond loopback).
+    problems = [...loaded.serveProblems, ...result.problems];
     if (result.ruleSet) counts = { healthModels: result.ruleSet.healthModels.length, metrics: result.ruleSet.metrics.length };
   }
   const errors = problems.filter((p) => p.severity === 'error').length;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { FileProblemsError } from '../core/errors';
 import type { FileProblem } from '../core/errors';
 import { channelSecrets } from '../notify/channels';
+import { findDuplicatePeople } from './duplicate-people';
 import { configSchema } from './schema';
 import type { Config } from './schema';
 import { expandEnvironment, parseYamlFile, problemAt, zodProblems } from './yaml-file';
@@ -25,6 +26,11 @@ export interface LoadedConfig {
   /** Absolute path of the directory holding the health models. */
   rulesDir: string;
   secrets: string[];
+  /**
+   * Problems that leave the file valid but keep the daemon from serving it: an API without
+   * `people` on an address beyond loopback would be open to anyone who reaches the port.
+   */
+  serveProblems: FileProblem[];
 }
 
 /** Command-line values that win over the file. */
@@ -76,7 +82,17 @@ export function parseConfig(file: string, text: string, overrides: ConfigOverrid
       if (!channelNames.has(c)) more.push(problemAt(yaml, ['notifications', 'routes', i, 'channels', j], `notifications.routes[${i}].channels[${j}]: no channel named "${c}"`));
     });
   });
+  for (const d of findDuplicatePeople(config.people)) {
+    const what = d.key === 'name' ? `duplicate person name "${config.people[d.index]?.name}"` : `the same token as people[${d.first}]; each person needs their own token`;
+    more.push(problemAt(yaml, ['people', d.index, d.key], `people[${d.index}].${d.key}: ${what}`));
+  }
+  const serveProblems: FileProblem[] = [];
   if (!isLoopback(config.listen)) {
+    if (config.people.length === 0) {
+      serveProblems.push(
+        problemAt(yaml, ['listen'], `listen: no people are configured, so the API would be open to anyone who reaches ${config.listen}; configure people with tokens, or listen on loopback (127.0.0.1)`),
+      );
+    }
     config.sources.forEach((s, i) => {
       if (!s.auth && !s.allowUnauthenticated) {
         more.push(problemAt(yaml, ['sources', i], `sources[${i}]: source "${s.name}" has no auth while listening on ${config.listen}; configure auth or set allowUnauthenticated: true`));
@@ -95,6 +111,7 @@ export function parseConfig(file: string, text: string, overrides: ConfigOverrid
     store: { type: config.store.type, path: storePath },
     rulesDir: path.resolve(baseDir, config.rules.dir),
     secrets: collectSecrets(config),
+    serveProblems,
   };
 }
 
@@ -118,5 +135,6 @@ function collectSecrets(config: Config): string[] {
     if (s.auth?.type === 'hmac') secrets.push(s.auth.secret);
   }
   for (const c of config.notifications.channels) secrets.push(...channelSecrets(c));
+  for (const p of config.people) secrets.push(p.token);
   return secrets;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseDurationMs } from '../core/duration';
-import { CATEGORIES, IMPACTS, PRIORITIES } from '../core/vocabulary';
+import { CATEGORIES, IMPACTS, LINES, PRIORITIES, ROLES } from '../core/vocabulary';
 import type { Criticality, Impact, Priority } from '../core/vocabulary';
 import { SOURCE_TYPES } from '../sources/source-types';
 import { NOTIFY_EVENTS } from '../core/vocabulary';
@@ -82,6 +82,41 @@ const notifyRoute = z
   })
   .strict();
 
+const lowerCaseName = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'use lower-case letters, digits, ., - and _');
+
+/** A Telegram user id; a string of digits (from `${VAR}`) is read as the number. */
+const telegramUserId = z.union([z.number().int().positive(), z.string()]).transform((v, ctx) => {
+  if (typeof v === 'number') return v;
+  if (/^\d{1,15}$/.test(v.trim()) && Number(v) > 0) return Number(v);
+  ctx.addIssue({ code: 'custom', message: `invalid Telegram user id "${v.slice(0, 40)}" (expected a positive number)` });
+  return z.NEVER;
+});
+
+/**
+ * A person who uses the API. The token is a secret from the environment; it is printable ASCII
+ * because it travels in an `Authorization` header, and at least 8 characters long so it can be
+ * masked in the logs.
+ */
+const person = z
+  .object({
+    name: lowerCaseName,
+    displayName: z.string().min(1).optional(),
+    role: z.enum(ROLES),
+    customer: lowerCaseName.optional(),
+    lines: z.array(z.enum(LINES)).optional(),
+    token: z
+      .string()
+      .min(8, 'token must have at least 8 characters')
+      .regex(/^[\x21-\x7e]+$/, 'token must be printable ASCII without spaces'),
+    telegramUserId: telegramUserId.optional(),
+    email: z.email().optional(),
+  })
+  .strict()
+  .superRefine((p, ctx) => {
+    if (p.role === 'customer' && p.customer === undefined) ctx.addIssue({ code: 'custom', path: ['customer'], message: 'a person with role customer needs the key customer' });
+    if (p.role !== 'customer' && p.customer !== undefined) ctx.addIssue({ code: 'custom', path: ['customer'], message: `customer is only for role customer, not ${p.role}` });
+  });
+
 /** The daemon's configuration file; every knob has a default except the sources. */
 export const configSchema = z
   .object({
@@ -89,6 +124,8 @@ export const configSchema = z
     store: z.object({ type: z.enum(['sqlite']).default('sqlite'), path: z.string().min(1).default('data/incident-bridge.db') }).strict().prefault({}),
     rules: z.object({ dir: z.string().min(1).default('rules') }).strict().prefault({}),
     sources: z.array(source).min(1, 'configure at least one source'),
+    /** Who may use the API; without people the API is open, and only on loopback. */
+    people: z.array(person).default([]),
     limits: z
       .object({ maxBodyBytes: byteSize.default(5 * 1024 * 1024) })
       .strict()
@@ -168,6 +205,7 @@ export const configSchema = z
 /** The configuration after validation and defaults, paths still as written. */
 export type Config = z.output<typeof configSchema>;
 export type SourceConfig = Config['sources'][number];
+export type PersonConfig = Config['people'][number];
 export type PriorityMatrix = Config['priorities']['matrix'];
 export type FallbackConfig = Config['fallback'];
 export type NotificationsConfig = Config['notifications'];

@@ -38,6 +38,20 @@ export class NotFoundError extends AppError {
   }
 }
 
+/** A request without valid credentials: 401 with `detail.reason` (never the credentials themselves). */
+export class UnauthorizedError extends AppError {
+  constructor(readonly reason: string) {
+    super('unauthorized', 'authentication failed', 401, { reason });
+  }
+}
+
+/** A person whose role is below what the request needs: 403. */
+export class ForbiddenError extends AppError {
+  constructor(role: string, required: string) {
+    super('forbidden', `the role ${role} may not do this; it needs ${required}`, 403, { role, required });
+  }
+}
+
 /** A problem at a place in a YAML file, printed as `FILE:LINE:COL: error|warning: message`. */
 export interface FileProblem {
   file: string;

@@ -1,4 +1,5 @@
 import winston from 'winston';
+import { createSecretMasker } from './mask-secrets';
 
 /** The structured logger every component receives; `child` adds fields such as `incidentId`. */
 export type Logger = winston.Logger;
@@ -8,13 +9,9 @@ export type Logger = winston.Logger;
  * slips into a message or an error never reaches the log.
  */
 function redact(secrets: readonly string[]): winston.Logform.Format {
-  const usable = secrets.filter((s) => s.length >= 4);
+  const mask = createSecretMasker(secrets);
   const scrub = (value: unknown, depth = 0): unknown => {
-    if (typeof value === 'string') {
-      let out = value;
-      for (const s of usable) if (out.includes(s)) out = out.split(s).join('[REDACTED]');
-      return out;
-    }
+    if (typeof value === 'string') return mask ? mask(value) : value;
     // Nested fields (an error's message and stack, a request's headers) are scrubbed too, a few levels deep.
     if (value !== null && typeof value === 'object' && depth < 4) {
       const copy: Record<string, unknown> = Array.isArray(value) ? ([] as unknown as Record<string, unknown>) : {};
@@ -24,7 +21,7 @@ function redact(secrets: readonly string[]): winston.Logform.Format {
     return value;
   };
   return winston.format((info) => {
-    if (usable.length === 0) return info;
+    if (!mask) return info;
     for (const key of Object.keys(info)) {
       (info as Record<string, unknown>)[key] = scrub((info as Record<string, unknown>)[key]);
     }

@@ -6,6 +6,7 @@ export interface Metrics {
   registry: Registry;
   alertsReceived: Counter<'source' | 'status'>;
   webhookRejections: Counter<'source' | 'reason'>;
+  apiAuthRefusals: Counter<'reason'>;
   incidentEvents: Counter<'event' | 'priority'>;
   openIncidents: Gauge<'priority'>;
   ingestDuration: Histogram<'source'>;
@@ -59,6 +60,12 @@ export function createMetrics(options: {
       name: 'incident_bridge_webhook_rejections_total',
       help: 'Webhooks answered with a 4xx, by source and reason.',
       labelNames: ['source', 'reason'],
+      registers: [registry],
+    }),
+    apiAuthRefusals: new Counter({
+      name: 'incident_bridge_api_auth_refusals_total',
+      help: 'API requests refused for want of a person (401) or of a role (403), by reason.',
+      labelNames: ['reason'],
       registers: [registry],
     }),
     incidentEvents: new Counter({

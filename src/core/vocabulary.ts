@@ -57,3 +57,10 @@ export interface Actor {
   type: (typeof ACTOR_TYPES)[number];
   name: string;
 }
+
+/**
+ * What a person may do through the API: `viewer` reads, `responder` also acts on incidents,
+ * `admin` also reloads rules and resends notifications; `customer` sees one customer's incidents.
+ */
+export const ROLES = ['viewer', 'responder', 'admin', 'customer'] as const;
+export type Role = (typeof ROLES)[number];

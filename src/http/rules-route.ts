@@ -7,6 +7,7 @@ import { explainAlerts } from '../incidents/explain';
 import type { ExplainLookup } from '../incidents/explain';
 import type { ReloadResult, RuleReloadStatus } from '../health-model/rule-reloader';
 import type { RuleSetHolder } from '../health-model/rule-set-holder';
+import { personOf } from './api-access';
 import { findSource, readSourceAlerts } from './source-request';
 import type { WebhookSource } from './source-request';
 
@@ -26,7 +27,8 @@ export interface RulesRouteDeps {
  * `GET /api/v1/rules` (the health models in force and the last reload's errors), `POST /-/reload`
  * (200 when the new rules are in force, 422 with the errors when the old ones stay) and
  * `POST /api/v1/explain?source=NAME` (what a payload would become now; it changes nothing and
- * takes the same authentication and body limit as the source's webhook).
+ * takes the same body limit as the source's webhook, and its authentication unless a person's
+ * token already admitted the request: the Authorization header cannot carry both).
  */
 export function rulesRoute(deps: RulesRouteDeps): Router {
   const router = express.Router();
@@ -63,7 +65,7 @@ export function rulesRoute(deps: RulesRouteDeps): Router {
 
   router.post('/api/v1/explain', async (req, res) => {
     const name = typeof req.query.source === 'string' ? req.query.source : '';
-    const { alerts, receivedAt: nowMs } = await readSourceAlerts(findSource(deps.sources, name), req, deps);
+    const { alerts, receivedAt: nowMs } = await readSourceAlerts(findSource(deps.sources, name), req, deps, undefined, { credentials: personOf(res) === null });
     const ruleSet = deps.rules.current();
     if (!ruleSet) throw new NotReadyError('store or rules not loaded yet');
     const explained = await explainAlerts(name, alerts, ruleSet, deps.readModel, { reopenWindowMs: deps.reopenWindowMs, nowMs });

@@ -1,9 +1,12 @@
 import express from 'express';
 import type { Express } from 'express';
 import { NotFoundError } from '../core/errors';
+import { secretMaskingReplacer } from '../core/mask-secrets';
 import type { Logger } from '../core/logger';
 import type { Metrics } from '../core/metrics';
 import type { IncidentReadModel } from '../store/store';
+import { apiAccess } from './api-access';
+import type { ApiAccessDeps } from './api-access';
 import { errorHandler } from './error-handler';
 import { incidentsRoute } from './incidents-route';
 import { notificationsRoute } from './notifications-route';
@@ -11,16 +14,25 @@ import type { NotificationsAccess } from './notifications-route';
 import { operationsRoute } from './operations-route';
 import { rulesRoute } from './rules-route';
 import type { RulesRouteDeps } from './rules-route';
+import { sessionRoute } from './session-route';
 import type { RejectionLog } from './rejection-log';
 import type { WebhooksRouteDeps } from './webhooks-route';
 
 /** Builds the HTTP application; it never listens (app.ts does). */
 export function createServer(
-  deps: WebhooksRouteDeps & RulesRouteDeps & { readModel: IncidentReadModel; notifications: NotificationsAccess; rejections: RejectionLog; metrics: Metrics; logger: Logger },
+  deps: WebhooksRouteDeps &
+    RulesRouteDeps &
+    ApiAccessDeps & { readModel: IncidentReadModel; notifications: NotificationsAccess; rejections: RejectionLog; metrics: Metrics; logger: Logger },
 ): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  // An answer may echo what the client sent (a path, a source name); no configured secret goes back out.
+  const replacer = secretMaskingReplacer(deps.secrets);
+  if (replacer) app.set('json replacer', replacer);
+  // The person is resolved once, before any route; each route's role is in access-policy.ts.
+  app.use(apiAccess(deps));
+  app.use(sessionRoute(deps));
   app.use(incidentsRoute(deps));
   app.use(notificationsRoute(deps));
   app.use(operationsRoute(deps));

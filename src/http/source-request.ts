@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { SourceConfig } from '../config/schema';
 import type { Clock } from '../core/clock';
-import { AppError, NotReadyError } from '../core/errors';
+import { AppError, NotReadyError, UnauthorizedError } from '../core/errors';
 import type { AlertSource, NormalizedAlert } from '../sources/source';
 import type { SourceAuthenticator } from './authenticate';
 import { readBody } from './read-body';
@@ -25,22 +25,25 @@ export function findSource(sources: ReadonlyMap<string, WebhookSource>, name: st
 
 /** The 401 for a failed authentication, with the authenticator's reason as detail. */
 export function unauthorized(reason: string): AppError {
-  return new AppError('unauthorized', 'authentication failed', 401, { reason });
+  return new UnauthorizedError(reason);
 }
 
 /**
  * Everything a request to a source goes through before its alerts exist, in this order:
  * header credentials, readiness (503), content type (415), the body within `maxBodyBytes`
  * (413), a signature over the raw body, JSON (400) and the source's payload check (400).
- * `seen.body` holds the body as soon as it is read, for the rejection log.
+ * `seen.body` holds the body as soon as it is read, for the rejection log. `credentials: false`
+ * skips the source's credentials, for a request that a person's authentication already admitted.
  */
 export async function readSourceAlerts(
   source: WebhookSource,
   req: IncomingMessage,
   deps: { maxBodyBytes: number; clock: Clock; isReady: () => boolean },
   seen: { body: Buffer | null } = { body: null },
+  options: { credentials?: boolean } = {},
 ): Promise<{ alerts: NormalizedAlert[]; receivedAt: number }> {
-  const headerFailure = source.authenticator.needsBody() ? null : source.authenticator.check(req.headers, null);
+  const credentials = options.credentials ?? true;
+  const headerFailure = !credentials || source.authenticator.needsBody() ? null : source.authenticator.check(req.headers, null);
   if (headerFailure) throw unauthorized(headerFailure);
   if (!deps.isReady()) throw new NotReadyError('store or rules not loaded yet');
   const contentType = req.headers['content-type'];
@@ -49,7 +52,7 @@ export async function readSourceAlerts(
   }
   const body = await readBody(req, deps.maxBodyBytes);
   seen.body = body;
-  if (source.authenticator.needsBody()) {
+  if (credentials && source.authenticator.needsBody()) {
     const signatureFailure = source.authenticator.check(req.headers, body);
     if (signatureFailure) throw unauthorized(signatureFailure);
   }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError, NotReadyError } from '../core/errors';
+import { secretMaskingReplacer } from '../core/mask-secrets';
 import { errorBody } from './error-handler';
 import type { Logger } from '../core/logger';
 import type { Metrics } from '../core/metrics';
@@ -22,6 +23,8 @@ export interface WebhooksRouteDeps {
   clock: Clock;
   maxBodyBytes: number;
   isReady: () => boolean;
+  /** Configured secrets, masked in error answers that echo what the client sent. */
+  secrets: readonly string[];
 }
 
 const WEBHOOK_PATH = /^\/webhooks\/([^/?#]+)\/?(?:\?.*)?$/;
@@ -45,6 +48,7 @@ export function webhookSourceOf(req: IncomingMessage): string | null {
  * `GET /api/v1/rejections`.
  */
 export function webhookHandler(deps: WebhooksRouteDeps): (req: IncomingMessage, res: ServerResponse, name: string) => Promise<void> {
+  const replacer = secretMaskingReplacer(deps.secrets);
   return async (req, res, name) => {
     const started = process.hrtime.bigint();
     const seen: { body: Buffer | null } = { body: null };
@@ -65,18 +69,18 @@ export function webhookHandler(deps: WebhooksRouteDeps): (req: IncomingMessage, 
       if (!known || known.status >= 500) {
         if (!known) deps.logger.error('webhook failed', { source: name, error });
         const e = known ?? new AppError('internal', 'internal error', 500);
-        answer(res, e.status, errorBody(e));
+        answer(res, e.status, errorBody(e), replacer);
         return;
       }
       reject(deps, known.code === 'unknown_source' ? 'unknown' : name, known, req, known.code === 'unauthorized' ? null : seen.body);
-      answer(res, known.status, errorBody(known));
+      answer(res, known.status, errorBody(known), replacer);
     }
   };
 }
 
-function answer(res: ServerResponse, status: number, payload: unknown): void {
+function answer(res: ServerResponse, status: number, payload: unknown, replacer?: (key: string, value: unknown) => unknown): void {
   if (res.headersSent) return;
-  const text = JSON.stringify(payload);
+  const text = JSON.stringify(payload, replacer);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }

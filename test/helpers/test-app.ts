@@ -32,6 +32,8 @@ export interface TestAppOptions {
   env?: NodeJS.ProcessEnv;
   /** Watch the rules directory (debounced 50 ms) as the daemon does; off by default. */
   watchRules?: boolean;
+  /** Let the app build its own logger (secrets masked), writing to this stream; silent otherwise. */
+  logStream?: NodeJS.WritableStream;
 }
 
 const BASE_CONFIG = `
@@ -52,7 +54,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     timers: false,
     watchRules: options.watchRules ?? false,
     watchDebounceMs: 50,
-    logger: createLogger({ silent: true }),
+    ...(options.logStream ? { logStream: options.logStream } : { logger: createLogger({ silent: true }) }),
     ...(options.clock ? { clock: options.clock } : {}),
   });
   await app.start();

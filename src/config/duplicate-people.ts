@@ -1,0 +1,28 @@
+/** A person whose name or token an earlier person of the list already has. */
+export interface DuplicatePerson {
+  /** Position of the later person in the list. */
+  index: number;
+  key: 'name' | 'token';
+  /** Position of the earlier person with the same value. */
+  first: number;
+}
+
+/**
+ * Finds every person that repeats an earlier person's name or token. A shared token would make
+ * two people one identity on the timeline, so both are mistakes. The values themselves are not
+ * returned: a message built from this result can never print a token.
+ */
+export function findDuplicatePeople(people: readonly { name: string; token: string }[]): DuplicatePerson[] {
+  const names = new Map<string, number>();
+  const tokens = new Map<string, number>();
+  const found: DuplicatePerson[] = [];
+  people.forEach((p, index) => {
+    const sameName = names.get(p.name);
+    if (sameName === undefined) names.set(p.name, index);
+    else found.push({ index, key: 'name', first: sameName });
+    const sameToken = tokens.get(p.token);
+    if (sameToken === undefined) tokens.set(p.token, index);
+    else found.push({ index, key: 'token', first: sameToken });
+  });
+  return found;
+}
