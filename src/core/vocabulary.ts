@@ -21,3 +21,11 @@ export type Line = (typeof LINES)[number];
 /** Incident status: `resolved` by its alerts clearing or by a person. */
 export const INCIDENT_STATUSES = ['open', 'acknowledged', 'resolved'] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+
+/** The incident events the support line hears about. */
+export const NOTIFY_EVENTS = ['opened', 'reopened', 'resolved', 'acknowledged', 'escalated'] as const;
+export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
+
+/** The languages notifications come in. */
+export const LOCALES = ['en', 'ru'] as const;
+export type LocaleName = (typeof LOCALES)[number];

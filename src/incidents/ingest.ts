@@ -4,7 +4,7 @@ import type { AlertHead, DeliveryReceipt, IncidentRecord, IngestTransaction, New
 import type { Priority } from '../core/vocabulary';
 import { decideAlert, decideResolve, decideTarget } from './lifecycle';
 import { describeIncident } from './describe-incident';
-import type { NotifyEvent } from '../notify/channel';
+import type { NotifyEvent } from '../core/vocabulary';
 
 /** An alert with what the rules in force made of it. */
 export interface ClassifiedAlert {

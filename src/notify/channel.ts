@@ -1,9 +1,6 @@
+import type { NotifyEvent } from '../core/vocabulary';
 import type { AlertRecord, IncidentRecord } from '../store/store';
 import type { MessageContent } from './message-content';
-
-/** The incident events the support line hears about. */
-export const NOTIFY_EVENTS = ['opened', 'reopened', 'resolved', 'acknowledged', 'escalated'] as const;
-export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
 
 /** What a channel remembers about an incident between deliveries (a message id, a ticket id). */
 export type ChannelRef = Record<string, string | number | boolean | null>;

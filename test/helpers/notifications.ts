@@ -1,5 +1,5 @@
-import type { ChannelRef, Notification, NotifyEvent } from '../../src/notify/channel';
-import type { LocaleName } from '../../src/notify/locales/locale';
+import type { LocaleName, NotifyEvent } from '../../src/core/vocabulary';
+import type { ChannelRef, Notification } from '../../src/notify/channel';
 import { buildMessageContent } from '../../src/notify/message-content';
 import type { AlertRecord, IncidentRecord } from '../../src/store/store';
 

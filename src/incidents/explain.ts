@@ -1,13 +1,13 @@
 import type { Priority } from '../core/vocabulary';
-import { describeIncident } from '../incidents/describe-incident';
-import { decideAlert, decideResolve, decideTarget } from '../incidents/lifecycle';
-import type { AlertDecision } from '../incidents/lifecycle';
+import { claimsMonitoringGap, classify, isMonitoringGap } from '../health-model/classify';
+import type { Classification } from '../health-model/classify';
+import { matches } from '../health-model/matcher';
+import type { CompiledMetric, RuleSet } from '../health-model/rule-set';
 import type { NormalizedAlert } from '../sources/source';
 import type { AlertRecord, IncidentRecord } from '../store/store';
-import { claimsMonitoringGap, classify, isMonitoringGap } from './classify';
-import type { Classification } from './classify';
-import { matches } from './matcher';
-import type { CompiledMetric, RuleSet } from './rule-set';
+import { describeIncident } from './describe-incident';
+import { decideAlert, decideResolve, decideTarget } from './lifecycle';
+import type { AlertDecision } from './lifecycle';
 
 /** One matcher of a tried metric, with the label value it saw (`null` when the label is missing). */
 export interface MatcherTrial {

@@ -1,4 +1,4 @@
-import { explainAlerts } from '../../../src/health-model/explain';
+import { explainAlerts } from '../../../src/incidents/explain';
 import { createSource } from '../../../src/sources/index';
 import { amBody, createEngine } from '../../helpers/engine';
 import { exampleRuleSet } from '../../helpers/rules';
