@@ -2,7 +2,7 @@
 // `npm run schemas`, which does). A unit test fails when the committed files are stale.
 const { writeFileSync, mkdirSync } = require('node:fs');
 const path = require('node:path');
-const { generateJsonSchemas } = require('../dist/config/json-schemas');
+const { generateJsonSchemas } = require('../dist/cli/json-schemas');
 
 const dir = path.join(__dirname, '..', 'schemas');
 mkdirSync(dir, { recursive: true });

@@ -26,6 +26,7 @@ async function main(argv: string[]): Promise<number> {
     case 'help':
       process.stdout.write(`${USAGE}\n`);
       return 0;
+    case undefined:
     default:
       process.stderr.write(`${command ? `unknown command "${command}"\n` : ''}${USAGE}\n`);
       return 2;

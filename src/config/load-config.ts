@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { FileProblemsError } from '../core/errors';
 import type { FileProblem } from '../core/errors';
-import { channelSecrets } from '../notify/channels';
+import { channelSecrets } from './channel-config';
 import { findDuplicatePeople } from './duplicate-people';
 import { configSchema } from './schema';
 import type { Config } from './schema';

@@ -1,11 +1,9 @@
 import { z } from 'zod';
 import { parseDurationMs } from '../core/duration';
-import { CATEGORIES, IMPACTS, LINES, PRIORITIES, ROLES } from '../core/vocabulary';
+import { CATEGORIES, IMPACTS, LINES, LOCALES, NOTIFY_EVENTS, PRIORITIES, ROLES } from '../core/vocabulary';
 import type { Criticality, Impact, Priority } from '../core/vocabulary';
 import { SOURCE_TYPES } from '../sources/source-types';
-import { NOTIFY_EVENTS } from '../core/vocabulary';
-import { channelConfigSchema } from '../notify/channels';
-import { LOCALES } from '../notify/locales/locale';
+import { channelConfigSchema } from './channel-config';
 
 /** A duration such as `10m` or `1h30m`, parsed into milliseconds. */
 export const durationMs = z.string().transform((text, ctx) => {

@@ -64,3 +64,7 @@ export interface Actor {
  */
 export const ROLES = ['viewer', 'responder', 'admin', 'customer'] as const;
 export type Role = (typeof ROLES)[number];
+
+/** The languages notifications come in. */
+export const LOCALES = ['en', 'ru'] as const;
+export type LocaleName = (typeof LOCALES)[number];

@@ -1,3 +1,4 @@
+import { MONITORING_GAP_LABEL } from '../sources/source';
 import type { NormalizedAlert } from '../sources/source';
 import { matchesAll } from './matcher';
 import type { CompiledMetric, RuleSet } from './rule-set';
@@ -11,9 +12,6 @@ export interface Classification {
   /** False when no health model claimed the alert and the fallback took it. */
   matched: boolean;
 }
-
-/** The label sources set on alerts that report a monitoring gap rather than the business. */
-export const MONITORING_GAP_LABEL = 'monitoring_gap';
 
 /** Whether the alert reports a monitoring gap (its `monitoring_gap` label is set). */
 export function isMonitoringGap(labels: Readonly<Record<string, string>>): boolean {

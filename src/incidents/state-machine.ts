@@ -44,7 +44,14 @@ export function transition(incident: IncidentRecord, command: IncidentCommand, n
       // Checked again at apply time: a re-fire may have cancelled the hold-down meanwhile.
       if (incident.status === 'resolved' || incident.firingCount > 0 || incident.resolveDueAt === null || incident.resolveDueAt > now) return NONE;
       return resolve(incident, command.actor, 'hold-down elapsed, all alerts resolved', now, {});
-    default:
+    case 'acknowledge':
+    case 'assign':
+    case 'comment':
+    case 'escalate':
+    case 'resolve':
+    case 'reopen':
+    case 'pause':
+    case 'resume':
       return personTransition(incident, command, now);
   }
 }

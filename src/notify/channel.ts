@@ -2,9 +2,6 @@ import type { NotifyEvent } from '../core/vocabulary';
 import type { AlertRecord, IncidentRecord, NotificationIdentity } from '../store/store';
 import type { MessageContent } from './message-content';
 
-export { NOTIFY_EVENTS } from '../core/vocabulary';
-export type { NotifyEvent } from '../core/vocabulary';
-
 /** What a channel remembers about an incident between deliveries (a message id, a ticket id). */
 export type ChannelRef = Record<string, string | number | boolean | null>;
 

@@ -1,7 +1,7 @@
+import type { LocaleName, NotifyEvent } from '../core/vocabulary';
 import type { AlertRecord, IncidentRecord } from '../store/store';
-import type { NotifyEvent } from './channel';
 import { en } from './locales/en';
-import type { Locale, LocaleName } from './locales/locale';
+import type { Locale } from './locales/locale';
 import { ru } from './locales/ru';
 
 const LOCALE_TEXTS: Record<LocaleName, Locale> = { en, ru };

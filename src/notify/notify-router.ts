@@ -1,6 +1,5 @@
 import type { NotifyRoute } from '../config/schema';
-import type { Category, Priority } from '../core/vocabulary';
-import type { NotifyEvent } from './channel';
+import type { Category, NotifyEvent, Priority } from '../core/vocabulary';
 
 /** What routing looks at. */
 export interface RoutedIncident {

@@ -1,11 +1,11 @@
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import type { Metrics } from '../core/metrics';
+import type { LocaleName } from '../core/vocabulary';
 import type { NotificationRecord, OutboxStore } from '../store/store';
 import { backoffDelayMs } from './backoff';
 import type { BackoffPolicy } from './backoff';
 import type { Channel, DeliveryOutcome } from './channel';
-import type { LocaleName } from './locales/locale';
 import { SHOWN_ALERTS, buildMessageContent } from './message-content';
 
 /** How the outbox delivers: batch size, lease, backoff and when to give up. */

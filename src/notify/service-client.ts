@@ -1,6 +1,7 @@
 import axios from 'axios';
 import type { AxiosInstance, AxiosResponse } from 'axios';
-import type { ChannelRef, DeliveryOutcome, NotifyEvent } from './channel';
+import type { NotifyEvent } from '../core/vocabulary';
+import type { ChannelRef, DeliveryOutcome } from './channel';
 import { outcomeOfError } from './http-outcome';
 
 /** An HTTP client for a service API: JSON, no redirects, every status returned to the caller. */

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { parseDurationMs } from '../core/duration';
-import { CATEGORIES, IMPACTS, INCIDENT_STATUSES, PRIORITIES } from '../core/vocabulary';
-import { NOTIFY_EVENTS } from '../core/vocabulary';
+import { CATEGORIES, IMPACTS, INCIDENT_STATUSES, NOTIFY_EVENTS, PRIORITIES } from '../core/vocabulary';
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/;
 

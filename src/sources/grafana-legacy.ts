@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MONITORING_GAP_LABEL } from '../health-model/classify';
+import { MONITORING_GAP_LABEL } from './source';
 import { labelsFingerprint } from './fingerprint';
 import { stringMap } from './payload-fields';
 import type { NormalizedAlert } from './source';

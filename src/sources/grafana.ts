@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { InvalidPayloadError } from '../core/errors';
-import { MONITORING_GAP_LABEL } from '../health-model/classify';
+import { MONITORING_GAP_LABEL } from './source';
 import { labelsFingerprint } from './fingerprint';
 import { LEGACY_GRAFANA_KEYS, legacyGrafanaSchema, normalizeLegacyGrafana } from './grafana-legacy';
 import { alertmanagerAlertShape, describeIssues, precheckAlertList } from './payload-fields';

@@ -1,3 +1,6 @@
+/** The label sources set on alerts that report a monitoring gap rather than the business. */
+export const MONITORING_GAP_LABEL = 'monitoring_gap';
+
 /** An alert as every source hands it to the engine, whatever system sent it. */
 export interface NormalizedAlert {
   /** Identity within its source: the sender's fingerprint, or one computed from the labels. */

@@ -1,6 +1,6 @@
 import { notificationKey } from '../../src/store/store';
-import type { ChannelRef, Notification, NotifyEvent } from '../../src/notify/channel';
-import type { LocaleName } from '../../src/notify/locales/locale';
+import type { LocaleName, NotifyEvent } from '../../src/core/vocabulary';
+import type { ChannelRef, Notification } from '../../src/notify/channel';
 import { buildMessageContent } from '../../src/notify/message-content';
 import type { AlertRecord, IncidentRecord } from '../../src/store/store';
 

@@ -1,29 +1,11 @@
 import axios from 'axios';
 import type { AxiosResponse } from 'axios';
-import { z } from 'zod';
+import type { ChatWebhookChannelConfig } from '../../config/channel-config';
 import type { Clock } from '../../core/clock';
 import type { Priority } from '../../core/vocabulary';
 import type { Channel, DeliveryOutcome, Notification } from '../channel';
 import { outcomeOfError, outcomeOfResponse } from '../http-outcome';
 import type { MessageContent } from '../message-content';
-
-const chatWebhookFields = {
-  name: z.string().min(1),
-  webhookUrl: z.string().url(),
-  channel: z.string().min(1).optional(),
-  username: z.string().min(1).optional(),
-  iconEmoji: z.string().min(1).optional(),
-  timeoutMs: z.number().int().positive().default(10_000),
-};
-
-/** Config of a Slack incoming webhook; `webhookUrl` is a secret (whoever has it can post). */
-export const slackChannelSchema = z.object({ ...chatWebhookFields, type: z.literal('slack') }).strict();
-
-/** Config of a Mattermost incoming webhook; `webhookUrl` is a secret (whoever has it can post). */
-export const mattermostChannelSchema = z.object({ ...chatWebhookFields, type: z.literal('mattermost') }).strict();
-
-/** A parsed Slack or Mattermost config, defaults filled in. */
-export type ChatWebhookChannelConfig = z.output<typeof slackChannelSchema> | z.output<typeof mattermostChannelSchema>;
 
 /** Attachment colours: red to blue by priority, green once resolved. */
 export const PRIORITY_COLORS: Record<Priority, string> = { P1: '#d0021b', P2: '#f5a623', P3: '#f8e71c', P4: '#4a90e2' };

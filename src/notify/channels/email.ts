@@ -1,45 +1,11 @@
 import { createHash } from 'node:crypto';
 import { createTransport } from 'nodemailer';
-import { z } from 'zod';
+import { domainOf } from '../../config/channel-config';
+import type { EmailChannelConfig } from '../../config/channel-config';
 import type { Clock } from '../../core/clock';
 import type { Channel, DeliveryOutcome, Notification } from '../channel';
 import { escapeHtml, renderHtml, renderPlainText } from '../message-content';
 import type { MessageContent } from '../message-content';
-
-/** The domain of an address such as `bridge@example.com` or `Incident bridge <bridge@example.com>`. */
-function domainOf(address: string): string | null {
-  const match = /@([A-Za-z0-9.-]+)>?\s*$/.exec(address);
-  return match?.[1] ?? null;
-}
-
-/** Config of an SMTP email channel: the relay, the sender and the recipients. */
-export const emailChannelSchema = z
-  .object({
-    name: z.string().min(1),
-    type: z.literal('email'),
-    smtp: z
-      .object({
-        host: z.string().min(1),
-        /** 465 with `secure`, else 587 (submission with STARTTLS when offered). */
-        port: z.number().int().min(1).max(65535).optional(),
-        secure: z.boolean().default(false),
-        requireTLS: z.boolean().optional(),
-        username: z.string().min(1).optional(),
-        password: z.string().min(1).optional(),
-      })
-      .strict()
-      .refine((s) => (s.username === undefined) === (s.password === undefined), {
-        message: 'username and password are given together or not at all',
-        path: ['password'],
-      }),
-    from: z.string().min(3).refine((f) => domainOf(f) !== null, { message: 'from needs an address with a domain' }),
-    to: z.array(z.string().min(3)).min(1),
-    timeoutMs: z.number().int().positive().default(10_000),
-  })
-  .strict();
-
-/** An email channel config with its defaults applied. */
-export type EmailChannelConfig = z.output<typeof emailChannelSchema>;
 
 /** The Message-ID of a notification and the root Message-ID of its incident's thread. */
 export interface MailThreadIds {

@@ -1,16 +1,12 @@
-import { z } from 'zod';
+import type { ChannelConfig } from '../../config/channel-config';
 import type { Clock } from '../../core/clock';
 import type { Channel } from '../channel';
-import { ChatWebhookChannel, mattermostChannelSchema, slackChannelSchema } from './chat-webhook';
-import { EmailChannel, emailChannelSchema } from './email';
-import { JiraChannel, jiraChannelSchema } from './jira';
-import { TelegramChannel, telegramChannelSchema } from './telegram';
-import { WebhookChannel, webhookChannelSchema } from './webhook';
-import { ZammadChannel, zammadChannelSchema } from './zammad';
-
-/** The config of any channel; each kind contributes its own schema. The one place that knows them all. */
-export const channelConfigSchema = z.discriminatedUnion('type', [webhookChannelSchema, telegramChannelSchema, slackChannelSchema, mattermostChannelSchema, emailChannelSchema, zammadChannelSchema, jiraChannelSchema]);
-export type ChannelConfig = z.output<typeof channelConfigSchema>;
+import { ChatWebhookChannel } from './chat-webhook';
+import { EmailChannel } from './email';
+import { JiraChannel } from './jira';
+import { TelegramChannel } from './telegram';
+import { WebhookChannel } from './webhook';
+import { ZammadChannel } from './zammad';
 
 /** What channels get besides their config. */
 export interface ChannelDeps {
@@ -34,14 +30,4 @@ export function createChannel(config: ChannelConfig, deps: ChannelDeps): Channel
     case 'jira':
       return new JiraChannel(config, deps.clock);
   }
-}
-
-/** The secret values of a channel config, for the logger to mask. */
-export function channelSecrets(config: object): string[] {
-  const secrets: string[] = [];
-  for (const [key, value] of Object.entries(config)) {
-    if (typeof value === 'string' && /secret|token|password|apikey|webhookurl/i.test(key)) secrets.push(value);
-    else if (value !== null && typeof value === 'object') secrets.push(...channelSecrets(value as object));
-  }
-  return secrets;
 }

@@ -1,54 +1,11 @@
 import type { AxiosInstance, AxiosResponse } from 'axios';
-import { z } from 'zod';
+import type { JiraChannelConfig } from '../../config/channel-config';
 import type { Clock } from '../../core/clock';
 import type { Channel, ChannelRef, DeliveryOutcome, Notification } from '../channel';
 import { CREATING_EVENTS, deliverWithProgress, incidentMarker, isSuccess, serviceClient } from '../service-client';
 import type { DeliveryProgress } from '../service-client';
 import { outcomeOfResponse } from '../http-outcome';
 import { renderPlainText } from '../message-content';
-
-const idSchema = z.union([z.string().regex(/^\d+$/), z.number().int().positive()]).transform(String);
-
-/** Config of a Jira Service Management desk: where requests go, how to sign in, priorities. */
-export const jiraChannelSchema = z
-  .object({
-    name: z.string().min(1),
-    type: z.literal('jira'),
-    url: z.string().url(),
-    /** Jira Cloud: the account's email with an API token (basic auth). */
-    email: z.string().min(1).optional(),
-    apiToken: z.string().min(1).optional(),
-    /** Jira Data Center: a personal access token (bearer). */
-    bearerToken: z.string().min(1).optional(),
-    serviceDeskId: idSchema,
-    requestTypeId: idSchema,
-    /** The customer the request is raised for; by default the signed-in account. */
-    raiseOnBehalfOf: z.string().min(1).optional(),
-    /** Jira priority names by incident priority. */
-    priorityMap: z
-      .object({
-        P1: z.string().min(1).default('Highest'),
-        P2: z.string().min(1).default('High'),
-        P3: z.string().min(1).default('Medium'),
-        P4: z.string().min(1).default('Low'),
-      })
-      .strict()
-      .prefault({}),
-    /** False for a request type whose form lacks the priority field (Jira refuses it with 400). */
-    setPriority: z.boolean().default(true),
-    /** The name of the workflow transition that resolves a request. */
-    resolveTransition: z.string().min(1).default('Resolve'),
-    timeoutMs: z.number().int().positive().default(10_000),
-  })
-  .strict()
-  .refine((c) => (c.bearerToken !== undefined) !== (c.email !== undefined && c.apiToken !== undefined), {
-    message: 'give either email and apiToken, or bearerToken',
-    path: ['apiToken'],
-  });
-
-/** A Jira Service Management channel config with its defaults applied. */
-export type JiraChannelConfig = z.output<typeof jiraChannelSchema>;
-
 
 const SUMMARY_MAX = 255;
 const REQUEST = '/rest/servicedeskapi/request';

@@ -1,27 +1,11 @@
 import axios from 'axios';
 import type { AxiosResponse } from 'axios';
-import { z } from 'zod';
+import type { TelegramChannelConfig } from '../../config/channel-config';
 import type { Clock } from '../../core/clock';
 import type { Channel, ChannelRef, DeliveryOutcome, Notification } from '../channel';
 import { outcomeOfError, outcomeOfResponse } from '../http-outcome';
 import { renderHtml, renderPlainText } from '../message-content';
 import { htmlToPlainText, splitHtml } from '../split-html';
-
-/** Config of a Telegram bot: its token, the chat (and forum topic) to post to, the API's base URL. */
-export const telegramChannelSchema = z
-  .object({
-    name: z.string().min(1),
-    type: z.literal('telegram'),
-    botToken: z.string().min(1),
-    chatId: z.union([z.string().min(1), z.number().int()]),
-    messageThreadId: z.number().int().positive().optional(),
-    apiUrl: z.string().url().default('https://api.telegram.org'),
-    timeoutMs: z.number().int().positive().default(10_000),
-  })
-  .strict();
-
-/** A parsed Telegram config, defaults filled in. */
-export type TelegramChannelConfig = z.output<typeof telegramChannelSchema>;
 
 /** Telegram's limit on the text of one message, in characters. */
 export const TELEGRAM_MAX_TEXT = 4096;

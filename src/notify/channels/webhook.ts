@@ -1,23 +1,10 @@
 import { createHmac } from 'node:crypto';
 import axios from 'axios';
-import { z } from 'zod';
+import type { WebhookChannelConfig } from '../../config/channel-config';
 import type { Clock } from '../../core/clock';
 import type { Channel, DeliveryOutcome, Notification } from '../channel';
 import { outcomeOfError, outcomeOfResponse } from '../http-outcome';
 import { renderPlainText } from '../message-content';
-
-/** Config of a generic JSON webhook: `url`, and a `secret` to sign with. */
-export const webhookChannelSchema = z
-  .object({
-    name: z.string().min(1),
-    type: z.literal('webhook'),
-    url: z.string().url(),
-    secret: z.string().min(1).optional(),
-    timeoutMs: z.number().int().positive().default(10_000),
-  })
-  .strict();
-
-export type WebhookChannelConfig = z.output<typeof webhookChannelSchema>;
 
 /**
  * POSTs the incident as JSON with an `Idempotency-Key` header. With a secret, it signs

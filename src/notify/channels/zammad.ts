@@ -1,40 +1,11 @@
 import type { AxiosInstance, AxiosResponse } from 'axios';
-import { z } from 'zod';
+import type { ZammadChannelConfig } from '../../config/channel-config';
 import type { Clock } from '../../core/clock';
 import type { Channel, ChannelRef, DeliveryOutcome, Notification } from '../channel';
 import { CREATING_EVENTS, deliverWithProgress, incidentMarker, isSuccess, serviceClient } from '../service-client';
 import type { DeliveryProgress } from '../service-client';
 import { outcomeOfResponse } from '../http-outcome';
 import { renderHtml } from '../message-content';
-
-/** Config of a Zammad service desk: where tickets go, with which customer and priorities. */
-export const zammadChannelSchema = z
-  .object({
-    name: z.string().min(1),
-    type: z.literal('zammad'),
-    url: z.string().url(),
-    apiToken: z.string().min(1),
-    group: z.string().min(1),
-    /** A login or email (Zammad looks it up), or a numeric customer id. */
-    customer: z.union([z.string().min(1), z.number().int().positive()]),
-    /** Zammad priority names by incident priority. */
-    priorityMap: z
-      .object({
-        P1: z.string().min(1).default('3 high'),
-        P2: z.string().min(1).default('3 high'),
-        P3: z.string().min(1).default('2 normal'),
-        P4: z.string().min(1).default('1 low'),
-      })
-      .strict()
-      .prefault({}),
-    closeOnResolve: z.boolean().default(true),
-    timeoutMs: z.number().int().positive().default(10_000),
-  })
-  .strict();
-
-/** A Zammad channel config with its defaults applied. */
-export type ZammadChannelConfig = z.output<typeof zammadChannelSchema>;
-
 
 const TITLE_MAX = 250;
 

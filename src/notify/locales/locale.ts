@@ -1,5 +1,4 @@
-import type { Category, Impact, IncidentStatus, Priority } from '../../core/vocabulary';
-import type { NotifyEvent } from '../channel';
+import type { Category, Impact, IncidentStatus, NotifyEvent, Priority } from '../../core/vocabulary';
 
 /** Every text a notification uses, in one language. */
 export interface Locale {
@@ -28,7 +27,3 @@ export interface Locale {
   statuses: Record<IncidentStatus, string>;
   alertStatuses: Record<'firing' | 'resolved', string>;
 }
-
-/** The languages notifications come in. */
-export const LOCALES = ['en', 'ru'] as const;
-export type LocaleName = (typeof LOCALES)[number];

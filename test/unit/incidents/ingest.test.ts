@@ -178,7 +178,7 @@ describe('an early resolve for an alert that already has an incident', () => {
       expect(resolved.events.map((e) => e.kind)).toEqual(['resolved']);
       expect(await engine.incidents()).toHaveLength(1);
     } finally {
-      engine.close();
+      await engine.close();
     }
   });
 });

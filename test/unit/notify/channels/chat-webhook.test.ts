@@ -1,5 +1,6 @@
-import { channelConfigSchema, channelSecrets, createChannel } from '../../../../src/notify/channels';
-import { ChatWebhookChannel, mattermostChannelSchema, PRIORITY_COLORS, slackChannelSchema } from '../../../../src/notify/channels/chat-webhook';
+import { channelConfigSchema, channelSecrets, mattermostChannelSchema, slackChannelSchema } from '../../../../src/config/channel-config';
+import { createChannel } from '../../../../src/notify/channels';
+import { ChatWebhookChannel, PRIORITY_COLORS } from '../../../../src/notify/channels/chat-webhook';
 import { FakeChatWebhook } from '../../../helpers/fake-chat-webhook';
 import type { ChatWebhookScript } from '../../../helpers/fake-chat-webhook';
 import { FakeClock } from '../../../helpers/fake-clock';

@@ -1,6 +1,7 @@
-import { EmailChannel, emailChannelSchema, mailThreadIds, outcomeOfSmtpError } from '../../../../src/notify/channels/email';
-import type { EmailChannelConfig } from '../../../../src/notify/channels/email';
-import { channelConfigSchema, channelSecrets, createChannel } from '../../../../src/notify/channels/index';
+import { channelConfigSchema, channelSecrets, emailChannelSchema } from '../../../../src/config/channel-config';
+import type { EmailChannelConfig } from '../../../../src/config/channel-config';
+import { EmailChannel, mailThreadIds, outcomeOfSmtpError } from '../../../../src/notify/channels/email';
+import { createChannel } from '../../../../src/notify/channels/index';
 import { FakeClock } from '../../../helpers/fake-clock';
 import { closedPort } from '../../../helpers/fake-http-service';
 import { FakeSmtpServer, startSilentServer } from '../../../helpers/fake-smtp';

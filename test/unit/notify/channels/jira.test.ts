@@ -1,6 +1,7 @@
+import { channelConfigSchema, channelSecrets, jiraChannelSchema } from '../../../../src/config/channel-config';
 import type { Notification } from '../../../../src/notify/channel';
-import { channelConfigSchema, channelSecrets, createChannel } from '../../../../src/notify/channels/index';
-import { JiraChannel, jiraChannelSchema } from '../../../../src/notify/channels/jira';
+import { createChannel } from '../../../../src/notify/channels/index';
+import { JiraChannel } from '../../../../src/notify/channels/jira';
 import { FakeClock } from '../../../helpers/fake-clock';
 import { closedPort } from '../../../helpers/fake-http-service';
 import { FakeJira } from '../../../helpers/fake-jira';

@@ -1,6 +1,7 @@
+import { channelConfigSchema, channelSecrets, telegramChannelSchema } from '../../../../src/config/channel-config';
 import type { Notification } from '../../../../src/notify/channel';
-import { channelConfigSchema, channelSecrets, createChannel } from '../../../../src/notify/channels';
-import { TELEGRAM_MAX_TEXT, TelegramChannel, telegramChannelSchema } from '../../../../src/notify/channels/telegram';
+import { createChannel } from '../../../../src/notify/channels';
+import { TELEGRAM_MAX_TEXT, TelegramChannel } from '../../../../src/notify/channels/telegram';
 import { renderHtml, renderPlainText } from '../../../../src/notify/message-content';
 import { htmlToPlainText } from '../../../../src/notify/split-html';
 import { FakeClock } from '../../../helpers/fake-clock';

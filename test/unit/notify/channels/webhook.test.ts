@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { WebhookChannel, webhookChannelSchema } from '../../../../src/notify/channels/webhook';
+import { webhookChannelSchema } from '../../../../src/config/channel-config';
+import { WebhookChannel } from '../../../../src/notify/channels/webhook';
 import { FakeClock } from '../../../helpers/fake-clock';
 import { notificationFor, sampleAlerts, sampleIncident } from '../../../helpers/notifications';
 import { WebhookReceiver } from '../../../helpers/webhook-receiver';

@@ -1,6 +1,7 @@
+import { channelConfigSchema, channelSecrets, zammadChannelSchema } from '../../../../src/config/channel-config';
 import type { Notification } from '../../../../src/notify/channel';
-import { channelConfigSchema, channelSecrets, createChannel } from '../../../../src/notify/channels/index';
-import { ZammadChannel, zammadChannelSchema } from '../../../../src/notify/channels/zammad';
+import { createChannel } from '../../../../src/notify/channels/index';
+import { ZammadChannel } from '../../../../src/notify/channels/zammad';
 import { FakeClock } from '../../../helpers/fake-clock';
 import { closedPort } from '../../../helpers/fake-http-service';
 import { FakeZammad } from '../../../helpers/fake-zammad';

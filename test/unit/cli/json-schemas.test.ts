@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { generateJsonSchemas } from '../../../src/config/json-schemas';
+import { generateJsonSchemas } from '../../../src/cli/json-schemas';
 import { REPO_DIR } from '../../helpers/fixtures';
 
 describe('JSON Schemas for editors', () => {

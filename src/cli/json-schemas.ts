@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { configSchema } from '../config/schema';
 import { healthModelSchema } from '../health-model/rule-schema';
 import { ruleTestFileSchema } from '../rule-tests/test-file';
-import { configSchema } from './schema';
 
 /** The JSON Schema files shipped in `schemas/`, by file name. */
 export type JsonSchemaFiles = Record<string, string>;
