@@ -15,6 +15,7 @@ import { loadRuleSet, ruleLoadOptions } from './health-model/load-rules';
 import { RuleReloader } from './health-model/rule-reloader';
 import { RuleSetHolder } from './health-model/rule-set-holder';
 import { RuleWatcher } from './health-model/rule-watcher';
+import { runAction } from './incidents/actions';
 import { IngestQueue } from './incidents/ingest-queue';
 import type { IncidentEvent } from './incidents/ingest';
 import { ResolveWorker } from './incidents/resolve-worker';
@@ -136,6 +137,15 @@ export function createApp(options: AppOptions): App {
     ruleReloader,
     reopenWindowMs: config.incidents.reopenWindow,
     readModel: delegateTo(requireReadModel),
+    runAction: async (incidentId, command) => {
+      const result = await runAction({ store: requireStore(), channelsFor: notifyChannels }, incidentId, command, clock.now().getTime());
+      if (result.changed) {
+        logger.info(`incident ${command.type}`, { incidentId, person: command.actor.name });
+        if (result.outcome) onEvent({ kind: result.outcome, incidentId, priority: result.incident.priority });
+        else if (timersOn && channels.size > 0) outboxTask.kick();
+      }
+      return result;
+    },
     notifications: {
       listForIncident: (id) => requireOutbox().listForIncident(id),
       requeue: async (id) => {

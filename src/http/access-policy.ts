@@ -23,6 +23,7 @@ export const ACCESS_RULES: readonly AccessRule[] = [
   { method: 'GET', path: '/api/v1/me', access: 'person' },
   { method: 'GET', path: '/api/v1/incidents', access: 'viewer' },
   { method: 'GET', path: '/api/v1/incidents/:id', access: 'viewer' },
+  { method: 'POST', path: '/api/v1/incidents/:id/:action', access: 'responder' },
   { method: 'GET', path: '/api/v1/rejections', access: 'viewer' },
   { method: 'GET', path: '/api/v1/rules', access: 'viewer' },
   { method: 'POST', path: '/api/v1/explain', access: 'viewer' },

@@ -5,6 +5,8 @@ import { secretMaskingReplacer } from '../core/mask-secrets';
 import type { Logger } from '../core/logger';
 import type { Metrics } from '../core/metrics';
 import type { IncidentReadModel } from '../store/store';
+import { actionsRoute } from './actions-route';
+import type { RunAction } from './actions-route';
 import { apiAccess } from './api-access';
 import type { ApiAccessDeps } from './api-access';
 import { errorHandler } from './error-handler';
@@ -22,7 +24,7 @@ import type { WebhooksRouteDeps } from './webhooks-route';
 export function createServer(
   deps: WebhooksRouteDeps &
     RulesRouteDeps &
-    ApiAccessDeps & { readModel: IncidentReadModel; notifications: NotificationsAccess; rejections: RejectionLog; metrics: Metrics; logger: Logger },
+    ApiAccessDeps & { runAction: RunAction; readModel: IncidentReadModel; notifications: NotificationsAccess; rejections: RejectionLog; metrics: Metrics; logger: Logger },
 ): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -34,6 +36,7 @@ export function createServer(
   app.use(apiAccess(deps));
   app.use(sessionRoute(deps));
   app.use(incidentsRoute(deps));
+  app.use(actionsRoute(deps));
   app.use(notificationsRoute(deps));
   app.use(operationsRoute(deps));
   app.use(rulesRoute(deps));

@@ -9,6 +9,8 @@ import { transition } from './state-machine';
 export interface ActionResult {
   incident: IncidentRecord;
   changed: boolean;
+  /** The status change it made, for the metrics: a resolve or a reopen by hand. */
+  outcome: 'resolved' | 'reopened' | null;
 }
 
 /**
@@ -30,8 +32,8 @@ export async function runAction(
       if (!incident) throw new NotFoundError(`incident ${incidentId}`);
       const t = transition(incident, command, now);
       if (t.conflict !== null) throw new ConflictError(t.conflict);
-      if (t.timeline.length === 0) return { incident, changed: false };
-      return { incident: applyTransition(tx, incident, t, now, deps.channelsFor), changed: true };
+      if (t.timeline.length === 0) return { incident, changed: false, outcome: null };
+      return { incident: applyTransition(tx, incident, t, now, deps.channelsFor), changed: true, outcome: t.outcome };
     },
   ]);
   if (!settled!.ok) throw settled!.error;

@@ -1,0 +1,77 @@
+import express from 'express';
+import type { Router } from 'express';
+import { z } from 'zod';
+import { AppError, NotFoundError } from '../core/errors';
+import { LINES } from '../core/vocabulary';
+import type { Actor } from '../core/vocabulary';
+import type { ActionResult } from '../incidents/actions';
+import { PERSON_ACTIONS } from '../incidents/state-machine';
+import type { PersonCommand } from '../incidents/state-machine';
+import type { People } from '../people/people';
+import { describeIssues } from '../sources/payload-fields';
+import { personOf } from './api-access';
+import { incidentJson } from './incident-view';
+import { readBody } from './read-body';
+
+/** The longest note, comment or reason a person may write. */
+export const MAX_NOTE_CHARS = 10_000;
+const MAX_ACTION_BODY_BYTES = 64 * 1024;
+
+const note = z.string().trim().min(1, 'must not be empty').max(MAX_NOTE_CHARS, `must be at most ${MAX_NOTE_CHARS} characters`);
+const name = z.string().min(1).max(64);
+
+/** The body of each action, as the contract gives it; unknown fields are ignored. */
+const BODIES = {
+  acknowledge: z.object({ note: note.optional() }),
+  assign: z.object({ assignee: name, note: note.optional() }),
+  comment: z.object({ note, public: z.boolean().optional() }),
+  escalate: z.object({ line: z.enum(LINES, { message: `must be one of ${LINES.join(', ')}` }).optional(), note }),
+  resolve: z.object({ note, public: z.boolean().optional() }),
+  reopen: z.object({ note: note.optional() }),
+  pause: z.object({ reason: note }),
+  resume: z.object({ note: note.optional() }),
+} as const satisfies Record<PersonCommand['type'], z.ZodType>;
+
+/** Runs a person's command on an incident; app.ts gives it the store, the clock and the routing. */
+export type RunAction = (incidentId: number, command: PersonCommand) => Promise<ActionResult>;
+
+/**
+ * `POST /api/v1/incidents/{id}/{action}`: a person's action through the state machine. 200 with
+ * the incident (also when nothing changed), 400 naming the bad field, 404 for an unknown incident,
+ * 409 when the incident's state forbids the action. Without configured people (loopback only) the
+ * actor is `local`.
+ */
+export function actionsRoute(deps: { people: People; runAction: RunAction }): Router {
+  const router = express.Router();
+  router.post('/api/v1/incidents/:id/:action', async (req, res) => {
+    const id = Number(req.params.id);
+    if (!Number.isSafeInteger(id) || id < 1) throw new NotFoundError(`incident ${String(req.params.id).slice(0, 40)}`);
+    const action = String(req.params.action);
+    if (!(PERSON_ACTIONS as readonly string[]).includes(action)) {
+      throw new AppError('invalid_action', `unknown action "${action.slice(0, 40)}"`, 400, [{ path: 'action', message: `must be one of ${PERSON_ACTIONS.join(', ')}` }]);
+    }
+    const type = action as PersonCommand['type'];
+    const parsed = BODIES[type].safeParse(await jsonBody(req));
+    if (!parsed.success) throw new AppError('invalid_body', `invalid ${type} body`, 400, describeIssues(parsed.error));
+    const person = personOf(res);
+    const actor: Actor = { type: 'person', name: person?.name ?? 'local' };
+    const body = parsed.data as Record<string, unknown>;
+    if (type === 'assign' && deps.people.configured && !deps.people.byName(body.assignee as string)) {
+      throw new AppError('invalid_body', 'invalid assign body', 400, [{ path: 'assignee', message: `no person named "${String(body.assignee).slice(0, 64)}" is configured` }]);
+    }
+    const result = await deps.runAction(id, { ...body, type, actor } as PersonCommand);
+    res.json(incidentJson(result.incident));
+  });
+  return router;
+}
+
+/** The JSON object of a request body; an empty body is `{}`. */
+async function jsonBody(req: express.Request): Promise<unknown> {
+  const raw = (await readBody(req, MAX_ACTION_BODY_BYTES)).toString('utf8').trim();
+  if (raw === '') return {};
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch (error) {
+    throw new AppError('invalid_json', 'request body is not valid JSON', 400, { message: (error as Error).message });
+  }
+}
