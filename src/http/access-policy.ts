@@ -24,6 +24,7 @@ export const ACCESS_RULES: readonly AccessRule[] = [
   { method: 'GET', path: '/api/v1/incidents', access: 'viewer' },
   { method: 'GET', path: '/api/v1/incidents/:id', access: 'viewer' },
   { method: 'POST', path: '/api/v1/incidents/:id/:action', access: 'responder' },
+  { method: 'GET', path: '/api/v1/knowledge', access: 'viewer' },
   { method: 'GET', path: '/api/v1/rejections', access: 'viewer' },
   { method: 'GET', path: '/api/v1/rules', access: 'viewer' },
   { method: 'POST', path: '/api/v1/explain', access: 'viewer' },

@@ -1,36 +1,17 @@
 import express from 'express';
 import type { Router } from 'express';
-import { z } from 'zod';
 import { AppError, NotFoundError } from '../core/errors';
-import { LINES } from '../core/vocabulary';
 import type { Actor } from '../core/vocabulary';
 import type { ActionResult } from '../incidents/actions';
 import { PERSON_ACTIONS } from '../incidents/state-machine';
 import type { PersonCommand } from '../incidents/state-machine';
+import { parsePersonCommand } from '../incidents/person-command-schema';
 import type { People } from '../people/people';
-import { describeIssues } from '../sources/payload-fields';
 import { personOf } from './api-access';
 import { incidentJson } from './incident-view';
 import { readBody } from './read-body';
 
-/** The longest note, comment or reason a person may write. */
-export const MAX_NOTE_CHARS = 10_000;
 const MAX_ACTION_BODY_BYTES = 64 * 1024;
-
-const note = z.string().trim().min(1, 'must not be empty').max(MAX_NOTE_CHARS, `must be at most ${MAX_NOTE_CHARS} characters`);
-const name = z.string().min(1).max(64);
-
-/** The body of each action, as the contract gives it; unknown fields are ignored. */
-const BODIES = {
-  acknowledge: z.object({ note: note.optional() }),
-  assign: z.object({ assignee: name, note: note.optional() }),
-  comment: z.object({ note, public: z.boolean().optional() }),
-  escalate: z.object({ line: z.enum(LINES, { message: `must be one of ${LINES.join(', ')}` }).optional(), note }),
-  resolve: z.object({ note, public: z.boolean().optional() }),
-  reopen: z.object({ note: note.optional() }),
-  pause: z.object({ reason: note }),
-  resume: z.object({ note: note.optional() }),
-} as const satisfies Record<PersonCommand['type'], z.ZodType>;
 
 /** Runs a person's command on an incident; app.ts gives it the store, the clock and the routing. */
 export type RunAction = (incidentId: number, command: PersonCommand) => Promise<ActionResult>;
@@ -51,15 +32,15 @@ export function actionsRoute(deps: { people: People; runAction: RunAction }): Ro
       throw new AppError('invalid_action', `unknown action "${action.slice(0, 40)}"`, 400, [{ path: 'action', message: `must be one of ${PERSON_ACTIONS.join(', ')}` }]);
     }
     const type = action as PersonCommand['type'];
-    const parsed = BODIES[type].safeParse(await jsonBody(req));
-    if (!parsed.success) throw new AppError('invalid_body', `invalid ${type} body`, 400, describeIssues(parsed.error));
     const person = personOf(res);
     const actor: Actor = { type: 'person', name: person?.name ?? 'local' };
-    const body = parsed.data as Record<string, unknown>;
-    if (type === 'assign' && deps.people.configured && !deps.people.byName(body.assignee as string)) {
-      throw new AppError('invalid_body', 'invalid assign body', 400, [{ path: 'assignee', message: `no person named "${String(body.assignee).slice(0, 64)}" is configured` }]);
+    const parsed = parsePersonCommand(type, await jsonBody(req), actor);
+    if ('issues' in parsed) throw new AppError('invalid_body', `invalid ${type} body`, 400, parsed.issues);
+    const { command } = parsed;
+    if (command.type === 'assign' && deps.people.configured && !deps.people.byName(command.assignee)) {
+      throw new AppError('invalid_body', 'invalid assign body', 400, [{ path: 'assignee', message: `no person named "${command.assignee.slice(0, 64)}" is configured` }]);
     }
-    const result = await deps.runAction(id, { ...body, type, actor } as PersonCommand);
+    const result = await deps.runAction(id, command);
     res.json(incidentJson(result.incident));
   });
   return router;

@@ -1,4 +1,4 @@
-import type { AlertRecord, IncidentDetail, IncidentRecord, NotificationRecord } from '../store/store';
+import type { AlertRecord, IncidentDetail, IncidentRecord, NotificationRecord, PastResolution } from '../store/store';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
@@ -62,6 +62,21 @@ export function incidentDetailJson(d: IncidentDetail): Record<string, unknown> {
     ...incidentJson(d.incident),
     alerts: d.alerts.map(alertJson),
     timeline: d.timeline.map((t) => ({ id: t.id, at: iso(t.at), event: t.event, actor: t.actor, detail: t.detail })),
+  };
+}
+
+/** A past resolution as the knowledge base shows it, with how long the incident took to resolve. */
+export function resolutionJson(r: PastResolution): Record<string, unknown> {
+  return {
+    incidentId: r.incidentId,
+    healthModel: r.healthModel,
+    metric: r.metric,
+    title: r.title,
+    resolutionNote: r.resolutionNote,
+    resolvedBy: r.resolvedBy,
+    openedAt: iso(r.openedAt),
+    resolvedAt: iso(r.resolvedAt),
+    durationSeconds: Math.round((r.resolvedAt - r.openedAt) / 1000),
   };
 }
 

@@ -5,7 +5,7 @@ import { AppError, NotFoundError } from '../core/errors';
 import { INCIDENT_STATUSES, PRIORITIES } from '../core/vocabulary';
 import { describeIssues } from '../sources/payload-fields';
 import type { IncidentReadModel } from '../store/store';
-import { incidentDetailJson, incidentJson, notificationJson } from './incident-view';
+import { incidentDetailJson, incidentJson, notificationJson, resolutionJson } from './incident-view';
 import type { NotificationsAccess } from './notifications-route';
 
 const list = <T extends readonly [string, ...string[]]>(values: T) =>
@@ -22,7 +22,21 @@ const listQuery = z.object({
   before: z.coerce.number().int().min(1).optional(),
 });
 
-/** `GET /api/v1/incidents` (newest first, filtered) and `GET /api/v1/incidents/:id`. */
+/** How many past resolutions of its metric an incident shows as `similar`. */
+const SIMILAR_SHOWN = 5;
+
+const knowledgeQuery = z
+  .object({
+    healthModel: z.string().min(1).optional(),
+    metric: z.string().min(1).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(20),
+  })
+  .refine((q) => q.metric === undefined || q.healthModel !== undefined, { message: 'metric needs healthModel', path: ['metric'] });
+
+/**
+ * `GET /api/v1/incidents` (newest first, filtered), `GET /api/v1/incidents/:id` (with `similar`:
+ * the last resolutions of its metric) and `GET /api/v1/knowledge` (past resolutions, newest first).
+ */
 export function incidentsRoute(deps: { readModel: IncidentReadModel; notifications: NotificationsAccess }): Router {
   const router = express.Router();
 
@@ -46,7 +60,17 @@ export function incidentsRoute(deps: { readModel: IncidentReadModel; notificatio
     const detail = await deps.readModel.getIncident(id);
     if (!detail) throw new NotFoundError(`incident ${id}`);
     const notifications = await deps.notifications.listForIncident(id);
-    res.json({ ...incidentDetailJson(detail), notifications: notifications.map(notificationJson) });
+    const { healthModel, metric } = detail.incident;
+    const similar = await deps.readModel.pastResolutions({ healthModel, metric, excludeId: id, limit: SIMILAR_SHOWN });
+    res.json({ ...incidentDetailJson(detail), notifications: notifications.map(notificationJson), similar: similar.map(resolutionJson) });
+  });
+
+  router.get('/api/v1/knowledge', async (req, res) => {
+    const query = knowledgeQuery.safeParse(flatten(req.query));
+    if (!query.success) throw new AppError('invalid_query', 'invalid query parameters', 400, describeIssues(query.error));
+    const { healthModel, metric, limit } = query.data;
+    const resolutions = await deps.readModel.pastResolutions({ ...(healthModel ? { healthModel } : {}), ...(metric ? { metric } : {}), limit });
+    res.json({ resolutions: resolutions.map(resolutionJson) });
   });
 
   return router;

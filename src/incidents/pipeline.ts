@@ -6,6 +6,9 @@ import type { SourceType } from '../sources/source-types';
 import { openSqliteStore } from '../store/sqlite/sqlite-store';
 import type { IncidentReadModel, Store } from '../store/store';
 import { buildDelivery } from './delivery-digest';
+import { runAction } from './actions';
+import type { ActionResult } from './actions';
+import type { PersonCommand } from './commands';
 import { IngestQueue } from './ingest-queue';
 import type { IngestPolicy, IngestResult } from './ingest';
 import { ResolveWorker } from './resolve-worker';
@@ -17,6 +20,8 @@ export interface Pipeline {
   worker: ResolveWorker;
   /** Parses, classifies and commits a webhook body as the route does; resolves after the commit. */
   push(body: unknown, source: { name: string; type: SourceType }): Promise<IngestResult>;
+  /** Runs a person's command as the API does, at the clock's time. */
+  act(incidentId: number, command: PersonCommand): Promise<ActionResult>;
   close(): Promise<void>;
 }
 
@@ -58,6 +63,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       const alerts = createSource(source.type).parse(body, { receivedAt });
       return queue.submit(buildDelivery(source.name, alerts, receivedAt, currentRules()));
     },
+    act: (incidentId, command) => runAction({ store: store.incidents, ...(policy.channelsFor ? { channelsFor: policy.channelsFor } : {}) }, incidentId, command, options.clock.now().getTime()),
     close: () => store.close(),
   };
 }

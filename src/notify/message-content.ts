@@ -1,5 +1,5 @@
 import type { LocaleName, NotifyEvent } from '../core/vocabulary';
-import type { AlertRecord, IncidentRecord } from '../store/store';
+import type { AlertRecord, IncidentRecord, PastResolution } from '../store/store';
 import { en } from './locales/en';
 import type { Locale } from './locales/locale';
 import { ru } from './locales/ru';
@@ -22,6 +22,8 @@ export interface MessageContent {
   alertLines: string[];
   runbookLabel: string;
   runbookUrl: string | null;
+  /** "Last time (boris, 2026-05-03 10:00 UTC): restarted the pod": the metric's last resolution, or null. */
+  lastTime: string | null;
   linkLabel: string;
   /** The incident in the API, when the config names the daemon's public URL. */
   link: string | null;
@@ -36,6 +38,7 @@ export function buildMessageContent(input: {
   locale: LocaleName;
   publicUrl: string | null;
   slaDueAt?: number | null;
+  lastResolution?: PastResolution | null;
 }): MessageContent {
   const t = LOCALE_TEXTS[input.locale];
   const i = input.incident;
@@ -66,9 +69,20 @@ export function buildMessageContent(input: {
     alertLines,
     runbookLabel: t.fields.runbook,
     runbookUrl: i.runbookUrl,
+    lastTime: lastTimeLine(input.lastResolution ?? null, t),
     linkLabel: t.fields.link,
     link: input.publicUrl ? `${input.publicUrl.replace(/\/+$/, '')}/api/v1/incidents/${i.id}` : null,
   };
+}
+
+/** The longest resolution note a message quotes; the incident page has the whole note. */
+const MAX_LAST_TIME_CHARS = 500;
+
+function lastTimeLine(r: PastResolution | null, t: Locale): string | null {
+  if (!r) return null;
+  const note = r.resolutionNote.length > MAX_LAST_TIME_CHARS ? `${r.resolutionNote.slice(0, MAX_LAST_TIME_CHARS - 1)}…` : r.resolutionNote;
+  const who = [r.resolvedBy, formatTime(r.resolvedAt)].filter((x) => x !== null).join(', ');
+  return `${t.fields.lastTime} (${who}): ${note.replace(/\s+/g, ' ')}`;
 }
 
 function describeAlert(a: AlertRecord, t: Locale): string {
@@ -88,6 +102,7 @@ export function renderPlainText(c: MessageContent): string {
   lines.push('', ...c.fields.map((f) => `${f.label}: ${f.value}`));
   if (c.alertLines.length > 0) lines.push('', `${c.affectedLabel}:`, ...c.alertLines.map((l) => `- ${l}`));
   if (c.runbookUrl) lines.push('', `${c.runbookLabel}: ${c.runbookUrl}`);
+  if (c.lastTime) lines.push(c.runbookUrl ? c.lastTime : `\n${c.lastTime}`);
   if (c.link) lines.push(`${c.linkLabel}: ${c.link}`);
   return lines.join('\n');
 }
@@ -105,6 +120,7 @@ export function renderHtml(c: MessageContent, lineBreak = '\n'): string {
   parts.push('', ...c.fields.map((f) => `<b>${e(f.label)}:</b> ${e(f.value)}`));
   if (c.alertLines.length > 0) parts.push('', `<b>${e(c.affectedLabel)}:</b>`, ...c.alertLines.map((l) => `• ${e(l)}`));
   if (c.runbookUrl) parts.push('', `<a href="${e(c.runbookUrl)}">${e(c.runbookLabel)}</a>`);
+  if (c.lastTime) parts.push(...(c.runbookUrl ? [] : ['']), `<i>${e(c.lastTime)}</i>`);
   if (c.link) parts.push(`<a href="${e(c.link)}">${e(c.linkLabel)} #${e(c.link.split('/').pop() ?? '')}</a>`);
   return parts.join(lineBreak);
 }

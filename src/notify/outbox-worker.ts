@@ -84,7 +84,7 @@ export class OutboxWorker {
           alertTotal: context.alertTotal,
           ref: context.ref,
           attempt: row.attempts + 1,
-          content: buildMessageContent({ event, incident: context.incident, alerts: context.alerts, alertTotal: context.alertTotal, locale: this.deps.policy.locale, publicUrl: this.deps.policy.publicUrl }),
+          content: buildMessageContent({ event, incident: context.incident, alerts: context.alerts, alertTotal: context.alertTotal, locale: this.deps.policy.locale, publicUrl: this.deps.policy.publicUrl, lastResolution: context.lastResolution }),
         });
       } catch (error) {
         // Channels should not throw; if one does, treat it like a network failure and retry.

@@ -10,13 +10,14 @@ import { loadRuleFiles, loadRuleSet, ruleLoadOptions } from '../health-model/loa
 import type { RuleSet } from '../health-model/rule-set';
 import { createPipeline } from '../incidents/pipeline';
 import type { Pipeline } from '../incidents/pipeline';
+import { parsePersonCommand } from '../incidents/person-command-schema';
 import { SOURCE_TYPES } from '../sources/source-types';
 import type { SourceType } from '../sources/source-types';
 import { compareIncidents, compareNotifications } from './compare';
 import type { QueuedNotification } from './compare';
 import { channelsFor } from '../notify/notify-router';
 import { resolveTestTime, ruleTestFileSchema } from './test-file';
-import type { RuleTestFile, RuleTestStep } from './test-file';
+import type { RuleTestAct, RuleTestFile, RuleTestStep } from './test-file';
 
 /** One test of a file: passed, or the first step that failed with its readable differences. */
 export interface RuleTestOutcome {
@@ -137,6 +138,10 @@ async function runStep(step: RuleTestStep, pipeline: Pipeline, clock: StepClock,
       throw error;
     }
   }
+  if (step.act) {
+    const problem = await runAct(step.act, pipeline, ctx.loaded);
+    if (problem !== null) return [problem];
+  }
   // The notifications this step queued, whether or not the step checks them.
   const queued = await queuedSince(pipeline, seen.lastNotificationId);
   if (queued.length > 0) seen.lastNotificationId = queued[queued.length - 1]!.id;
@@ -148,6 +153,24 @@ async function runStep(step: RuleTestStep, pipeline: Pipeline, clock: StepClock,
   }
   if (step.expect.notifications) lines.push(...compareNotifications(step.expect.notifications, queued));
   return lines;
+}
+
+/** Runs a step's `act:` on the N-th incident (oldest first); a refusal is the step's failure. */
+async function runAct(act: RuleTestAct, pipeline: Pipeline, loaded: LoadedConfig): Promise<string | null> {
+  if (!loaded.config.people.some((p) => p.name === act.by)) return `act.by: no person named "${act.by}" in ${loaded.file}`;
+  const incidents = (await pipeline.readModel.listIncidents({ limit: 10_000 })).reverse();
+  const incident = incidents[act.incident - 1];
+  if (!incident) return `act.incident: there is no incident ${act.incident} (${incidents.length} so far)`;
+  const { incident: _n, action, by, ...body } = act;
+  const parsed = parsePersonCommand(action, body, { type: 'person', name: by });
+  if ('issues' in parsed) return `act: ${parsed.issues.map((i) => `${i.path} ${i.message}`).join('; ')}`;
+  try {
+    await pipeline.act(incident.id, parsed.command);
+  } catch (error) {
+    if (error instanceof AppError) return `act: ${action} of incident ${act.incident} by ${by} refused (${error.code}): ${error.message}`;
+    throw error;
+  }
+  return null;
 }
 
 /** The notifications queued after `afterId`, with their incident's health model and metric. */

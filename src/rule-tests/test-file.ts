@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseDurationMs } from '../core/duration';
-import { CATEGORIES, IMPACTS, INCIDENT_STATUSES, NOTIFY_EVENTS, PRIORITIES } from '../core/vocabulary';
+import { CATEGORIES, IMPACTS, INCIDENT_STATUSES, LINES, NOTIFY_EVENTS, PRIORITIES } from '../core/vocabulary';
+import { PERSON_ACTIONS } from '../incidents/state-machine';
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/;
 
@@ -39,8 +40,26 @@ const expectedIncident = z
     firingCount: z.number().int().min(0),
     deliveryCount: z.number().int().min(0),
     reopenCount: z.number().int().min(0),
+    line: z.enum(LINES),
+    assignee: z.string().nullable(),
+    acknowledgedBy: z.string().nullable(),
+    resolvedBy: z.string().nullable(),
   })
   .partial()
+  .strict();
+
+/** A person's action in a step: on the N-th incident (1-based, oldest first), by a person of the config. */
+const act = z
+  .object({
+    incident: z.number().int().min(1),
+    action: z.enum(PERSON_ACTIONS),
+    by: z.string().min(1),
+    note: z.string().min(1).optional(),
+    assignee: z.string().min(1).optional(),
+    line: z.enum(LINES).optional(),
+    reason: z.string().min(1).optional(),
+    public: z.boolean().optional(),
+  })
   .strict();
 
 /** A notification a step must queue; only the fields given are compared. */
@@ -63,6 +82,8 @@ const step = z
     fixture: z.string().optional(),
     payload: z.unknown().optional(),
     alerts: z.array(shortAlert).optional(),
+    /** A person's action, after the step's webhook if it has one. */
+    act: act.optional(),
     expect: z
       .object({
         /** Every incident of the store, oldest first. */
@@ -108,6 +129,8 @@ export type RuleTestFile = z.output<typeof ruleTestFileSchema>;
 export type ExpectedNotification = z.output<typeof expectedNotification>;
 /** One step of a test's timeline. */
 export type RuleTestStep = RuleTestFile['tests'][number]['steps'][number];
+/** A person's action of a step. */
+export type RuleTestAct = z.output<typeof act>;
 /** The fields of one incident a step expects. */
 export type ExpectedIncident = z.output<typeof expectedIncident>;
 

@@ -154,6 +154,18 @@ export interface IncidentStore {
   pruneReceipts(beforeMs: number): Promise<number>;
 }
 
+/** A past resolution of a metric: what was done, by whom, when, and how long the incident lasted. */
+export interface PastResolution {
+  incidentId: number;
+  healthModel: string;
+  metric: string;
+  title: string;
+  resolutionNote: string;
+  resolvedBy: string | null;
+  openedAt: number;
+  resolvedAt: number;
+}
+
 /** Filters of the incident listing. */
 export interface IncidentFilter {
   status?: IncidentStatus[];
@@ -183,6 +195,8 @@ export interface IncidentReadModel {
   lastResolvedIncident(key: string): Promise<IncidentRecord | null>;
   /** Stored alert activations, oldest first: of one source, or all. */
   listAlerts(filter: { source?: string; limit: number }): Promise<AlertRecord[]>;
+  /** Incidents resolved by a person with a note, newest first: of a health model, of one metric of it, or all. */
+  pastResolutions(filter: { healthModel?: string; metric?: string; excludeId?: number; limit: number }): Promise<PastResolution[]>;
   /** Queued notifications with an id above `afterId`, oldest first (every state). */
   listNotifications(filter: { afterId: number; limit: number }): Promise<NotificationRecord[]>;
 }
@@ -208,6 +222,8 @@ export interface NotificationContext {
   alerts: AlertRecord[];
   alertTotal: number;
   ref: Record<string, string | number | boolean | null> | null;
+  /** For an `opened` or `reopened` notification: the metric's last resolution before this incident. */
+  lastResolution: PastResolution | null;
 }
 
 /** The outbox: claims due notifications under a lease and records each attempt's outcome. */

@@ -42,6 +42,7 @@ export function chatWebhookPayload(n: Notification, config: ChatWebhookChannelCo
   if (c.alertLines.length > 0) lines.push('', bold(escapeMrkdwn(c.affectedLabel)), ...c.alertLines.map((l) => `• ${escapeMrkdwn(l)}`));
   const links = [c.runbookUrl ? link(c.runbookUrl, c.runbookLabel) : null, c.link ? link(c.link, `${c.linkLabel} #${n.incident.id}`) : null];
   if (links.some((l) => l !== null)) lines.push('', links.filter((l) => l !== null).join(' | '));
+  if (c.lastTime) lines.push('', `_${escapeMrkdwn(truncate(c.lastTime, MAX_SUMMARY))}_`);
   const attachment = {
     color: n.event === 'resolved' ? RESOLVED_COLOR : PRIORITY_COLORS[n.incident.priority],
     fallback: headline,

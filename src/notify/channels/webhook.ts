@@ -45,6 +45,7 @@ export class WebhookChannel implements Channel {
         link: n.content.link,
       },
       alerts: n.alerts.map((a) => ({ fingerprint: a.fingerprint, status: a.status, labels: a.labels })),
+      lastTime: n.content.lastTime,
       text: renderPlainText(n.content),
     });
     const headers: Record<string, string> = { 'content-type': 'application/json', 'idempotency-key': n.idempotencyKey, 'user-agent': 'incident-bridge' };

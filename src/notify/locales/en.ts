@@ -26,6 +26,7 @@ export const en: Locale = {
     resolved: 'Resolved',
     slaDue: 'SLA due',
     runbook: 'Runbook',
+    lastTime: 'Last time',
     link: 'Incident',
     affected: 'Affected alerts',
     more: (n) => `and ${n} more`,

@@ -17,6 +17,7 @@ export interface Locale {
     resolved: string;
     slaDue: string;
     runbook: string;
+    lastTime: string;
     link: string;
     affected: string;
     more: (n: number) => string;

@@ -26,6 +26,7 @@ export const ru: Locale = {
     resolved: 'Решён',
     slaDue: 'Срок по SLA',
     runbook: 'Инструкция',
+    lastTime: 'В прошлый раз',
     link: 'Инцидент',
     affected: 'Затронутые алерты',
     more: (n) => `и ещё ${n}`,

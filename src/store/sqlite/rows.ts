@@ -1,4 +1,4 @@
-import type { AlertHead, AlertRecord, IncidentRecord, NotificationRecord, TimelineEntry } from '../store';
+import type { AlertHead, AlertRecord, IncidentRecord, NotificationRecord, PastResolution, TimelineEntry } from '../store';
 
 /** Column names of each record field, for generic updates. */
 export const INCIDENT_COLUMNS: Record<keyof IncidentRecord, string> = {
@@ -166,6 +166,29 @@ export function notificationFromRow(r: Row): NotificationRecord {
     sentAt: r.sent_at as number | null,
     deadAt: r.dead_at as number | null,
   };
+}
+
+/** The columns of a past resolution, and its mapping. */
+export const RESOLUTION_COLUMNS = 'id, health_model, metric, title, resolution_note, resolved_by, opened_at, resolved_at';
+
+/** Maps a row of RESOLUTION_COLUMNS to a past resolution. */
+export function resolutionFromRow(r: Row): PastResolution {
+  return {
+    incidentId: r.id as number,
+    healthModel: r.health_model as string,
+    metric: r.metric as string,
+    title: r.title as string,
+    resolutionNote: r.resolution_note as string,
+    resolvedBy: r.resolved_by as string | null,
+    openedAt: r.opened_at as number,
+    resolvedAt: r.resolved_at as number,
+  };
+}
+
+/** Resolutions of a metric (or a whole health model), newest first, through the resolutions index. */
+export function resolutionsQuery(filter: { metric: boolean }): string {
+  return `SELECT ${RESOLUTION_COLUMNS} FROM incidents WHERE status = 'resolved' AND resolution_note IS NOT NULL
+    AND health_model = @healthModel ${filter.metric ? 'AND metric = @metric' : ''} AND id <> @excludeId ORDER BY resolved_at DESC, id DESC LIMIT @limit`;
 }
 
 /** Maps a timeline row to its entry. */

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { NotificationContext, NotificationRecord, OutboxStore } from '../store';
-import { STORE_LOOKUPS, alertFromRow, incidentFromRow, notificationFromRow } from './rows';
+import type { IncidentRecord, NotificationContext, NotificationRecord, OutboxStore } from '../store';
+import { STORE_LOOKUPS, alertFromRow, incidentFromRow, notificationFromRow, resolutionFromRow, resolutionsQuery } from './rows';
 import { walSyncOf } from './wal-sync';
 import type { WalSync } from './wal-sync';
 import { writeLockOf } from './write-lock';
@@ -33,6 +33,7 @@ export class SqliteOutboxStore implements OutboxStore {
       incident: p(STORE_LOOKUPS.incidentById),
       alerts: p('SELECT * FROM alerts WHERE incident_id = ? ORDER BY id LIMIT ?'),
       ref: p('SELECT ref FROM channel_refs WHERE incident_id = ? AND channel = ?'),
+      lastResolution: p(resolutionsQuery({ metric: true })),
       saveRef: p(`INSERT INTO channel_refs (incident_id, channel, ref, updated_at) VALUES (?, ?, ?, ?)
         ON CONFLICT (incident_id, channel) DO UPDATE SET ref = excluded.ref, updated_at = excluded.updated_at`),
       byId: p('SELECT * FROM notifications WHERE id = ?'),
@@ -77,6 +78,7 @@ export class SqliteOutboxStore implements OutboxStore {
         // The incident counts its attached alerts as they attach.
         alertTotal: record.alertCount,
         ref: ref ? (JSON.parse(ref.ref) as NotificationContext['ref']) : null,
+        lastResolution: n.event === 'opened' || n.event === 'reopened' ? this.lastResolution(record) : null,
       };
     });
   }
@@ -127,6 +129,11 @@ export class SqliteOutboxStore implements OutboxStore {
       const rows = this.s.stats!.all() as { channel: string; depth: number; oldest: number }[];
       return rows.map((r) => ({ channel: r.channel, depth: r.depth, oldestCreatedAt: r.oldest }));
     });
+  }
+
+  private lastResolution(i: IncidentRecord): NotificationContext['lastResolution'] {
+    const row = this.s.lastResolution!.get({ healthModel: i.healthModel, metric: i.metric, excludeId: i.id, limit: 1 }) as Row | undefined;
+    return row ? resolutionFromRow(row) : null;
   }
 
   /** One transaction under the connection's write lock, acknowledged once it is on disk. */

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { AlertRecord, IncidentDetail, IncidentFilter, IncidentReadModel, IncidentRecord, NotificationRecord } from '../store';
-import { STORE_LOOKUPS, alertFromRow, incidentFromRow, notificationFromRow, timelineFromRow } from './rows';
+import type { AlertRecord, IncidentDetail, IncidentFilter, IncidentReadModel, IncidentRecord, NotificationRecord, PastResolution } from '../store';
+import { RESOLUTION_COLUMNS, STORE_LOOKUPS, alertFromRow, incidentFromRow, notificationFromRow, resolutionFromRow, resolutionsQuery, timelineFromRow } from './rows';
 import { writeLockOf } from './write-lock';
 import type { WriteLock } from './write-lock';
 
@@ -24,9 +24,15 @@ export class SqliteReadModel implements IncidentReadModel {
   private readonly allAlerts: Database.Statement;
   private readonly notificationsAfter: Database.Statement;
   private readonly lock: WriteLock;
+  private readonly resolutions: Record<'model' | 'metric' | 'all', Database.Statement>;
 
   constructor(private readonly db: Database.Database) {
     this.lock = writeLockOf(db);
+    this.resolutions = {
+      model: db.prepare(resolutionsQuery({ metric: false })),
+      metric: db.prepare(resolutionsQuery({ metric: true })),
+      all: db.prepare(`SELECT ${RESOLUTION_COLUMNS} FROM incidents WHERE status = 'resolved' AND resolution_note IS NOT NULL AND id <> @excludeId ORDER BY resolved_at DESC, id DESC LIMIT @limit`),
+    };
     this.alertsOfSource = db.prepare('SELECT * FROM alerts WHERE source = ? ORDER BY id LIMIT ?');
     this.allAlerts = db.prepare('SELECT * FROM alerts ORDER BY id LIMIT ?');
     this.notificationsAfter = db.prepare('SELECT * FROM notifications WHERE id > ? ORDER BY id LIMIT ?');
@@ -114,6 +120,14 @@ export class SqliteReadModel implements IncidentReadModel {
     return this.lock.read(() => {
       const rows = filter.source === undefined ? this.allAlerts.all(filter.limit) : this.alertsOfSource.all(filter.source, filter.limit);
       return (rows as Row[]).map(alertFromRow);
+    });
+  }
+
+  pastResolutions(filter: { healthModel?: string; metric?: string; excludeId?: number; limit: number }): Promise<PastResolution[]> {
+    return this.lock.read(() => {
+      const params = { healthModel: filter.healthModel ?? '', metric: filter.metric ?? '', excludeId: filter.excludeId ?? 0, limit: filter.limit };
+      const statement = filter.healthModel === undefined ? this.resolutions.all : filter.metric === undefined ? this.resolutions.model : this.resolutions.metric;
+      return (statement.all(params) as Row[]).map(resolutionFromRow);
     });
   }
 
