@@ -12,7 +12,7 @@ export interface DuplicatePerson {
  * two people one identity on the timeline, so both are mistakes. The values themselves are not
  * returned: a message built from this result can never print a token.
  */
-export function findDuplicatePeople(people: readonly { name: string; token: string }[]): DuplicatePerson[] {
+export function findDuplicatePeople(people: readonly { name: string; token?: string | undefined }[]): DuplicatePerson[] {
   const names = new Map<string, number>();
   const tokens = new Map<string, number>();
   const found: DuplicatePerson[] = [];
@@ -20,6 +20,7 @@ export function findDuplicatePeople(people: readonly { name: string; token: stri
     const sameName = names.get(p.name);
     if (sameName === undefined) names.set(p.name, index);
     else found.push({ index, key: 'name', first: sameName });
+    if (p.token === undefined) return;
     const sameToken = tokens.get(p.token);
     if (sameToken === undefined) tokens.set(p.token, index);
     else found.push({ index, key: 'token', first: sameToken });

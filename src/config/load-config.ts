@@ -88,9 +88,9 @@ export function parseConfig(file: string, text: string, overrides: ConfigOverrid
   }
   const serveProblems: FileProblem[] = [];
   if (!isLoopback(config.listen)) {
-    if (config.people.length === 0) {
+    if (!config.people.some((p) => p.token !== undefined)) {
       serveProblems.push(
-        problemAt(yaml, ['listen'], `listen: no people are configured, so the API would be open to anyone who reaches ${config.listen}; configure people with tokens, or listen on loopback (127.0.0.1)`),
+        problemAt(yaml, ['listen'], `listen: no person with a token is configured, so the API would be open to anyone who reaches ${config.listen}; configure people with tokens, or listen on loopback (127.0.0.1)`),
       );
     }
     config.sources.forEach((s, i) => {
@@ -135,6 +135,6 @@ function collectSecrets(config: Config): string[] {
     if (s.auth?.type === 'hmac') secrets.push(s.auth.secret);
   }
   for (const c of config.notifications.channels) secrets.push(...channelSecrets(c));
-  for (const p of config.people) secrets.push(p.token);
+  for (const p of config.people) if (p.token !== undefined) secrets.push(p.token);
   return secrets;
 }

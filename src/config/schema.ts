@@ -91,9 +91,10 @@ const telegramUserId = z.union([z.number().int().positive(), z.string()]).transf
 });
 
 /**
- * A person who uses the API. The token is a secret from the environment; it is printable ASCII
+ * A person of the support line. The token is a secret from the environment; it is printable ASCII
  * because it travels in an `Authorization` header, and at least 8 characters long so it can be
- * masked in the logs.
+ * masked in the logs. A person without a token (none given, or `${VAR:-}` with VAR unset) cannot
+ * use the API but can be assigned and act from Telegram.
  */
 const person = z
   .object({
@@ -102,10 +103,14 @@ const person = z
     role: z.enum(ROLES),
     customer: lowerCaseName.optional(),
     lines: z.array(z.enum(LINES)).optional(),
-    token: z
-      .string()
-      .min(8, 'token must have at least 8 characters')
-      .regex(/^[\x21-\x7e]+$/, 'token must be printable ASCII without spaces'),
+    token: z.preprocess(
+      (v) => (v === '' ? undefined : v),
+      z
+        .string()
+        .min(8, 'token must have at least 8 characters')
+        .regex(/^[\x21-\x7e]+$/, 'token must be printable ASCII without spaces')
+        .optional(),
+    ),
     telegramUserId: telegramUserId.optional(),
     email: z.email().optional(),
   })
@@ -122,7 +127,7 @@ export const configSchema = z
     store: z.object({ type: z.enum(['sqlite']).default('sqlite'), path: z.string().min(1).default('data/incident-bridge.db') }).strict().prefault({}),
     rules: z.object({ dir: z.string().min(1).default('rules') }).strict().prefault({}),
     sources: z.array(source).min(1, 'configure at least one source'),
-    /** Who may use the API; without people the API is open, and only on loopback. */
+    /** Who may use the API; without a person with a token the API is open, and only on loopback. */
     people: z.array(person).default([]),
     limits: z
       .object({ maxBodyBytes: byteSize.default(5 * 1024 * 1024) })

@@ -53,6 +53,7 @@ function digest(token: string): Buffer {
 export class People {
   private readonly entries: readonly { digest: Buffer; person: Person }[];
   private readonly named: ReadonlyMap<string, Person>;
+  private readonly everyone: readonly Person[];
 
   /** Throws when two entries share a name or a token (the config loader reports those with their positions). */
   constructor(configs: readonly PersonConfig[]) {
@@ -60,18 +61,20 @@ export class People {
     if (duplicates.length > 0) {
       throw new Error(duplicates.map((d) => `people[${d.index}].${d.key}: the same ${d.key} as people[${d.first}]`).join('\n'));
     }
-    this.entries = configs.map((c) => ({ digest: digest(c.token), person: personFromConfig(c) }));
-    this.named = new Map(this.entries.map((e) => [e.person.name, e.person]));
+    const all = configs.map((c) => ({ token: c.token, person: personFromConfig(c) }));
+    this.entries = all.flatMap((e) => (e.token === undefined ? [] : [{ digest: digest(e.token), person: e.person }]));
+    this.everyone = all.map((e) => e.person);
+    this.named = new Map(this.everyone.map((p) => [p.name, p]));
   }
 
-  /** True when people are configured, so the API needs a person; false leaves it open. */
+  /** True when some person has a token, so the API needs a person; false leaves it open (on loopback only). */
   get configured(): boolean {
     return this.entries.length > 0;
   }
 
-  /** Every person, in config order. */
+  /** Every person, in config order, with or without a token. */
   list(): Person[] {
-    return this.entries.map((e) => e.person);
+    return [...this.everyone];
   }
 
   /** The person of that name, or null. */

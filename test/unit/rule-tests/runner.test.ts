@@ -41,6 +41,26 @@ describe('the rule test runner', () => {
     );
   });
 
+  test('act: steps run people\'s actions; a stranger, a forbidden action and a missing incident fail the step', async () => {
+    const file = path.join(DIR, 'acts.test.yaml');
+    const report = formatRuleTestResults([await runRuleTestFile(file, options)]);
+    expect(report.text).toBe(
+      [
+        `ok   ${file}: acknowledge and escalate, with the notifications they queue`,
+        `FAIL ${file}: an act by a stranger: step 2 (at 0s)`,
+        `  act.by: no person named "mallory" in ${path.resolve(DIR, 'notify.yaml')}`,
+        `FAIL ${file}: an act the state forbids: step 3 (at 0s)`,
+        '  act: acknowledge of incident 1 by anna refused (conflict): a resolved incident cannot be acknowledged; reopen it first',
+        `FAIL ${file}: a wrong expectation of who acknowledged: step 2 (at 0s)`,
+        '  incidents[0] (online-shop/checkout-available) acknowledgedBy: expected "boris", actual "anna"',
+        `FAIL ${file}: an act on an incident that does not exist: step 2 (at 0s)`,
+        '  act.incident: there is no incident 2 (1 so far)',
+        '1 rule test passed, 4 failed',
+        '',
+      ].join('\n'),
+    );
+  });
+
   test('an invalid test file cannot run and says where it is wrong', async () => {
     const file = path.join(DIR, 'invalid.test.yaml');
     const report = formatRuleTestResults([await runRuleTestFile(file, options)]);
