@@ -30,7 +30,8 @@ import type { IncidentReadModel, IncidentStore, OutboxStore, Store } from './sto
 import { OutboxWorker } from './notify/outbox-worker';
 import { createChannel } from './notify/channels';
 import type { Channel } from './notify/channel';
-import { channelsFor } from './notify/notify-router';
+import { customerOfChannel, incidentRouter } from './notify/notify-router';
+import type { RoutingConfig } from './notify/notify-router';
 import type { NotifyChannels } from './incidents/ingest';
 import { PeriodicTask } from './core/periodic-task';
 import { People } from './people/people';
@@ -89,8 +90,8 @@ export function createApp(options: AppOptions): App {
     now: () => clock.now().getTime(),
   });
   const channels = new Map<string, Channel>(config.notifications.channels.map((c) => [c.name, createChannel(c, { clock })]));
-  const channelNames = [...channels.keys()];
-  const notifyChannels: NotifyChannels = (event, incident) => channelsFor(event, incident, config.notifications.routes, channelNames);
+  const routing: RoutingConfig = { routes: config.notifications.routes, channels: [...channels.keys()], customers: config.customers, locale: config.notifications.locale };
+  const notifyChannels: NotifyChannels = incidentRouter(routing);
   const timersOn = options.timers ?? true;
   let outboxWorker: OutboxWorker | null = null;
   const outboxTask = new PeriodicTask({
@@ -137,6 +138,7 @@ export function createApp(options: AppOptions): App {
     ruleReloader,
     reopenWindowMs: config.incidents.reopenWindow,
     readModel: delegateTo(requireReadModel),
+    customerChannels: (name) => config.customers.find((c) => c.name === name)?.channels ?? null,
     runAction: async (incidentId, command) => {
       const result = await runAction({ store: requireStore(), channelsFor: notifyChannels }, incidentId, command, clock.now().getTime());
       if (result.changed) {
@@ -215,6 +217,7 @@ export function createApp(options: AppOptions): App {
           locale: config.notifications.locale,
           publicUrl: config.notifications.publicUrl ?? null,
           batchPerChannel: 20,
+          customerOf: customerOfChannel(routing),
         },
       });
       const loadedRules = reload();

@@ -7,6 +7,7 @@ import { findDuplicatePeople } from './duplicate-people';
 import { configSchema } from './schema';
 import type { Config } from './schema';
 import { expandEnvironment, parseYamlFile, problemAt, zodProblems } from './yaml-file';
+import type { YamlFile } from './yaml-file';
 
 /** Which store to open and where: `store.type` and what that type needs. */
 export interface StoreSettings {
@@ -86,11 +87,13 @@ export function parseConfig(file: string, text: string, overrides: ConfigOverrid
     const what = d.key === 'name' ? `duplicate person name "${config.people[d.index]?.name}"` : `the same token as people[${d.first}]; each person needs their own token`;
     more.push(problemAt(yaml, ['people', d.index, d.key], `people[${d.index}].${d.key}: ${what}`));
   }
+  more.push(...customerProblems(yaml, config));
   const serveProblems: FileProblem[] = [];
   if (!isLoopback(config.listen)) {
     if (!config.people.some((p) => p.token !== undefined)) {
+      const who = config.people.length === 0 ? 'no people are configured' : 'no person has a token';
       serveProblems.push(
-        problemAt(yaml, ['listen'], `listen: no person with a token is configured, so the API would be open to anyone who reaches ${config.listen}; configure people with tokens, or listen on loopback (127.0.0.1)`),
+        problemAt(yaml, ['listen'], `listen: ${who}, so the API would be open to anyone who reaches ${config.listen}; configure people with tokens, or listen on loopback (127.0.0.1)`),
       );
     }
     config.sources.forEach((s, i) => {
@@ -137,4 +140,51 @@ function collectSecrets(config: Config): string[] {
   for (const c of config.notifications.channels) secrets.push(...channelSecrets(c));
   for (const p of config.people) if (p.token !== undefined) secrets.push(p.token);
   return secrets;
+}
+
+/**
+ * What is wrong with the customers: a repeated name, a team member or channel that does not
+ * exist, a channel two customers share or a support-line route names (a customer's channel hears
+ * only that customer's own news), a policy that does not exist.
+ */
+function customerProblems(yaml: YamlFile, config: Config): FileProblem[] {
+  const problems: FileProblem[] = [];
+  const people = new Set(config.people.map((p) => p.name));
+  const channels = new Set(config.notifications.channels.map((c) => c.name));
+  const owner = new Map<string, string>();
+  const names = new Set<string>();
+  config.customers.forEach((c, i) => {
+    const at = (...path: (string | number)[]) => ['customers', i, ...path];
+    if (names.has(c.name)) problems.push(problemAt(yaml, at('name'), `customers[${i}].name: duplicate customer name "${c.name}"`));
+    names.add(c.name);
+    c.team.forEach((member, j) => {
+      if (!people.has(member)) problems.push(problemAt(yaml, at('team', j), `customers[${i}].team[${j}]: no person named "${member}" in people`));
+    });
+    c.channels.forEach((channel, j) => {
+      if (!channels.has(channel)) problems.push(problemAt(yaml, at('channels', j), `customers[${i}].channels[${j}]: no channel named "${channel}"`));
+      else if (owner.has(channel) && owner.get(channel) !== c.name) {
+        problems.push(problemAt(yaml, at('channels', j), `customers[${i}].channels[${j}]: channel "${channel}" already belongs to customer "${owner.get(channel)}"; a customer's channel hears only that customer`));
+      }
+      owner.set(channel, c.name);
+    });
+    // SLA and escalation policies are defined by the config's sla and escalation sections.
+    const slaPolicies = new Set<string>();
+    const escalationPolicies = new Set<string>();
+    if (c.sla !== undefined && !slaPolicies.has(c.sla)) problems.push(problemAt(yaml, at('sla'), `customers[${i}].sla: no SLA policy named "${c.sla}"`));
+    if (c.escalation !== undefined && !escalationPolicies.has(c.escalation)) {
+      problems.push(problemAt(yaml, at('escalation'), `customers[${i}].escalation: no escalation policy named "${c.escalation}"`));
+    }
+  });
+  config.people.forEach((p, i) => {
+    if (p.customer !== undefined && !names.has(p.customer)) problems.push(problemAt(yaml, ['people', i, 'customer'], `people[${i}].customer: no customer named "${p.customer}" in customers`));
+  });
+  config.notifications.routes.forEach((r, i) => {
+    r.channels.forEach((channel, j) => {
+      const customer = owner.get(channel);
+      if (customer !== undefined) {
+        problems.push(problemAt(yaml, ['notifications', 'routes', i, 'channels', j], `notifications.routes[${i}].channels[${j}]: channel "${channel}" belongs to customer "${customer}" and hears only its customer news`));
+      }
+    });
+  });
+  return problems;
 }

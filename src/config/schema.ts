@@ -120,6 +120,27 @@ const person = z
     if (p.role !== 'customer' && p.customer !== undefined) ctx.addIssue({ code: 'custom', path: ['customer'], message: `customer is only for role customer, not ${p.role}` });
   });
 
+/** The events a customer's channels can hear, in the customer's wording. */
+export const CUSTOMER_EVENTS = ['opened', 'update', 'resolved'] as const;
+
+/**
+ * A customer of the support company: its contract (SLA and escalation policies of its health
+ * models), the people who serve it, and the channels that reach its contacts.
+ */
+const customer = z
+  .object({
+    name: lowerCaseName,
+    displayName: z.string().min(1).optional(),
+    sla: lowerCaseName.optional(),
+    escalation: lowerCaseName.optional(),
+    team: z.array(lowerCaseName).default([]),
+    channels: z.array(z.string().min(1)).default([]),
+    events: z.array(z.enum(CUSTOMER_EVENTS)).default([...CUSTOMER_EVENTS]),
+    /** The language of its messages; default: notifications.locale. */
+    locale: z.enum(LOCALES).optional(),
+  })
+  .strict();
+
 /** The daemon's configuration file; every knob has a default except the sources. */
 export const configSchema = z
   .object({
@@ -129,6 +150,8 @@ export const configSchema = z
     sources: z.array(source).min(1, 'configure at least one source'),
     /** Who may use the API; without a person with a token the API is open, and only on loopback. */
     people: z.array(person).default([]),
+    /** The support company's customers; a health model names its own (`customer:`). */
+    customers: z.array(customer).default([]),
     limits: z
       .object({ maxBodyBytes: byteSize.default(5 * 1024 * 1024) })
       .strict()

@@ -44,11 +44,12 @@ export const INCIDENT_EVENTS = [
   'flapping',
   'source_update',
   'notification_dead',
+  'customer_notified',
 ] as const;
 export type IncidentEventName = (typeof INCIDENT_EVENTS)[number];
 
 /** The incident events the support line hears about through the notification channels. */
-export const NOTIFY_EVENTS = ['opened', 'reopened', 'resolved', 'acknowledged', 'escalated', 'reminder', 'sla_breached', 'flapping'] as const satisfies readonly IncidentEventName[];
+export const NOTIFY_EVENTS = ['opened', 'reopened', 'resolved', 'acknowledged', 'escalated', 'reminder', 'sla_breached', 'flapping', 'update'] as const;
 export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
 
 /** Who made a change: a configured person, the daemon itself (a worker, a clock) or a monitoring source. */

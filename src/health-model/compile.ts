@@ -15,6 +15,8 @@ export interface CompileDefaults {
   matrix: PriorityMatrix;
   groupBy: string[];
   resolveHoldDownMs: number;
+  /** The config's customers, by name, with the policies their health models take by default. */
+  customers: ReadonlyMap<string, { sla: string | null; escalation: string | null }>;
 }
 
 const DEFAULT_TITLE = '{{ labels.alertname | default: metric }}';
@@ -28,12 +30,22 @@ export function compileHealthModel(
   defaults: CompileDefaults,
 ): { metrics: CompiledMetric[]; model: HealthModel; problems: FileProblem[] } {
   const problems: FileProblem[] = [];
+  // A config without customers serves one company: its health models' customer names stand unchecked.
+  const unchecked = defaults.customers.size === 0 && data.customer !== undefined ? { sla: null, escalation: null } : null;
+  const customer = data.customer === undefined ? null : (defaults.customers.get(data.customer) ?? unchecked);
+  if (data.customer !== undefined && !customer) {
+    const known = [...defaults.customers.keys()];
+    problems.push(problemAt(yaml, ['customer'], `customer: no customer named "${data.customer}" in the config${known.length ? ` (customers: ${known.join(', ')})` : ''}`));
+  }
   const model: HealthModel = {
     name: data.name,
     description: data.description ?? '',
     owner: data.owner,
     responsible: data.responsible,
     criticality: data.criticality,
+    customer: customer ? data.customer! : null,
+    sla: data.sla ?? customer?.sla ?? null,
+    escalation: data.escalation ?? customer?.escalation ?? null,
     file: yaml.file,
   };
   const metrics: CompiledMetric[] = [];
@@ -110,6 +122,9 @@ export function compileBuiltinMetric(fallback: BuiltinMetricConfig, configFile: 
     owner: 'unassigned',
     responsible: [],
     criticality: 'low',
+    customer: null,
+    sla: null,
+    escalation: null,
     file: configFile,
   };
   return {

@@ -25,7 +25,12 @@ export interface RuleLoadOptions {
 export function ruleLoadOptions(config: Config, configFile: string, dir: string, clock: Clock): RuleLoadOptions {
   return {
     dir,
-    defaults: { matrix: config.priorities.matrix, groupBy: config.incidents.groupBy, resolveHoldDownMs: config.incidents.resolveHoldDown },
+    defaults: {
+      matrix: config.priorities.matrix,
+      groupBy: config.incidents.groupBy,
+      resolveHoldDownMs: config.incidents.resolveHoldDown,
+      customers: new Map(config.customers.map((c) => [c.name, { sla: c.sla ?? null, escalation: c.escalation ?? null }])),
+    },
     fallback: config.fallback,
     monitoringGap: config.monitoringGap,
     configFile,

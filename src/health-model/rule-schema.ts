@@ -47,6 +47,9 @@ export const healthModelSchema = z
     owner: z.string().min(1),
     responsible: z.array(responsible).default([]),
     criticality: z.enum(CRITICALITIES).describe('high, medium or low: the row of the priority matrix'),
+    customer: name.optional().describe("The customer whose application this is (a name of the config's customers)"),
+    sla: name.optional().describe("The SLA policy of its incidents; default: its customer's, else the config's default"),
+    escalation: name.optional().describe("The escalation policy of its incidents; default: its customer's, else the config's default"),
     metrics: z.array(metricSchema).min(1, 'a health model needs at least one metric').describe('Matched in the order written; the first metric whose matchers all hold claims the alert'),
   })
   .strict();

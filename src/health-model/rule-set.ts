@@ -9,6 +9,11 @@ export interface HealthModel {
   owner: string;
   responsible: { name: string; role?: string; contact?: string }[];
   criticality: Criticality;
+  /** The customer whose application this is, or null. */
+  customer: string | null;
+  /** Its SLA and escalation policies: its own, else its customer's, else null (the config's default). */
+  sla: string | null;
+  escalation: string | null;
   file: string;
 }
 

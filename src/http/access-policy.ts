@@ -8,6 +8,8 @@ interface AccessRule {
   method: string;
   path: string;
   access: Access;
+  /** A `customer` person passes too; the route scopes the answer to its customer (others are 404). */
+  customers?: true;
 }
 
 /**
@@ -21,9 +23,9 @@ export const ACCESS_RULES: readonly AccessRule[] = [
   { method: 'POST', path: '/api/v1/session', access: 'open' },
   { method: 'DELETE', path: '/api/v1/session', access: 'open' },
   { method: 'GET', path: '/api/v1/me', access: 'person' },
-  { method: 'GET', path: '/api/v1/incidents', access: 'viewer' },
-  { method: 'GET', path: '/api/v1/incidents/:id', access: 'viewer' },
-  { method: 'POST', path: '/api/v1/incidents/:id/:action', access: 'responder' },
+  { method: 'GET', path: '/api/v1/incidents', access: 'viewer', customers: true },
+  { method: 'GET', path: '/api/v1/incidents/:id', access: 'viewer', customers: true },
+  { method: 'POST', path: '/api/v1/incidents/:id/:action', access: 'responder', customers: true },
   { method: 'GET', path: '/api/v1/knowledge', access: 'viewer' },
   { method: 'GET', path: '/api/v1/rejections', access: 'viewer' },
   { method: 'GET', path: '/api/v1/rules', access: 'viewer' },
@@ -41,11 +43,17 @@ const COMPILED = ACCESS_RULES.map((r) => ({
   method: r.method,
   pattern: new RegExp(`^${r.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[a-z]+/g, '[^/]+')}/?$`, 'i'),
   access: r.access,
+  customers: r.customers === true,
 }));
 
 /** The access a request needs, from its method and path (without the query). HEAD is GET. */
 export function requiredAccess(method: string, path: string): Access {
+  return accessRuleOf(method, path).access;
+}
+
+/** The access a request needs and whether a customer person may pass (to a route that scopes it). */
+export function accessRuleOf(method: string, path: string): { access: Access; customers: boolean } {
   const m = method.toUpperCase() === 'HEAD' ? 'GET' : method.toUpperCase();
-  for (const r of COMPILED) if (r.method === m && r.pattern.test(path)) return r.access;
-  return UNLISTED_ACCESS;
+  for (const r of COMPILED) if (r.method === m && r.pattern.test(path)) return r;
+  return { access: UNLISTED_ACCESS, customers: false };
 }

@@ -1,6 +1,7 @@
 import express from 'express';
 import type { Router } from 'express';
-import { AppError, NotFoundError } from '../core/errors';
+import { AppError, ForbiddenError, NotFoundError } from '../core/errors';
+import type { IncidentReadModel } from '../store/store';
 import type { Actor } from '../core/vocabulary';
 import type { ActionResult } from '../incidents/actions';
 import { PERSON_ACTIONS } from '../incidents/state-machine';
@@ -22,7 +23,13 @@ export type RunAction = (incidentId: number, command: PersonCommand) => Promise<
  * 409 when the incident's state forbids the action. Without configured people (loopback only) the
  * actor is `local`.
  */
-export function actionsRoute(deps: { people: People; runAction: RunAction }): Router {
+export function actionsRoute(deps: {
+  people: People;
+  runAction: RunAction;
+  readModel: Pick<IncidentReadModel, 'getIncident'>;
+  /** The channels that reach a customer's contacts; null for an unknown customer. */
+  customerChannels: (customer: string) => readonly string[] | null;
+}): Router {
   const router = express.Router();
   router.post('/api/v1/incidents/:id/:action', async (req, res) => {
     const id = Number(req.params.id);
@@ -34,9 +41,24 @@ export function actionsRoute(deps: { people: People; runAction: RunAction }): Ro
     const type = action as PersonCommand['type'];
     const person = personOf(res);
     const actor: Actor = { type: 'person', name: person?.name ?? 'local' };
-    const parsed = parsePersonCommand(type, await jsonBody(req), actor);
+    const body = await jsonBody(req);
+    const scope = person?.customer ?? null;
+    // A customer's person may only comment, publicly, on its own customer's incidents (others are 404).
+    const needsIncident = scope !== null || isPublic(body);
+    const incident = needsIncident ? ((await deps.readModel.getIncident(id))?.incident ?? null) : null;
+    if (needsIncident && (!incident || (scope !== null && incident.customer !== scope))) throw new NotFoundError(`incident ${id}`);
+    if (scope !== null && type !== 'comment') throw new ForbiddenError('customer', 'responder');
+    const parsed = parsePersonCommand(type, scope !== null && isObject(body) ? { ...body, public: true } : body, actor);
     if ('issues' in parsed) throw new AppError('invalid_body', `invalid ${type} body`, 400, parsed.issues);
     const { command } = parsed;
+    // Staff telling a customer need a customer to tell; a customer's own comment is public by nature.
+    if (incident && scope === null && command.type === 'comment' && command.public === true) {
+      if (incident.customer === null) throw new AppError('invalid_body', 'invalid comment body', 400, [{ path: 'public', message: 'the incident has no customer to tell' }]);
+      const channels = deps.customerChannels(incident.customer);
+      if (!channels || channels.length === 0) {
+        throw new AppError('invalid_body', 'invalid comment body', 400, [{ path: 'public', message: `customer "${incident.customer}" has no channels to tell it by` }]);
+      }
+    }
     if (command.type === 'assign' && deps.people.list().length > 0 && !deps.people.byName(command.assignee)) {
       throw new AppError('invalid_body', 'invalid assign body', 400, [{ path: 'assignee', message: `no person named "${command.assignee.slice(0, 64)}" is configured` }]);
     }
@@ -44,6 +66,14 @@ export function actionsRoute(deps: { people: People; runAction: RunAction }): Ro
     res.json(incidentJson(result.incident));
   });
   return router;
+}
+
+function isObject(body: unknown): body is Record<string, unknown> {
+  return body !== null && typeof body === 'object' && !Array.isArray(body);
+}
+
+function isPublic(body: unknown): boolean {
+  return isObject(body) && body.public === true;
 }
 
 /** The JSON object of a request body; an empty body is `{}`. */

@@ -6,7 +6,7 @@ import { PERSON_AUTH_FAILURES, authenticatePerson } from '../people/authenticate
 import type { People, Person } from '../people/people';
 import { roleAllows } from '../people/people';
 import type { SessionStore } from '../people/session-store';
-import { requiredAccess } from './access-policy';
+import { accessRuleOf } from './access-policy';
 
 /** What the access check needs. */
 export interface ApiAccessDeps {
@@ -32,7 +32,7 @@ export function apiAccess(deps: ApiAccessDeps): RequestHandler {
   for (const reason of [...PERSON_AUTH_FAILURES, 'forbidden']) deps.metrics.apiAuthRefusals.inc({ reason }, 0);
   return (req, res, next) => {
     if (!deps.people.configured) return next();
-    const access = requiredAccess(req.method, req.path);
+    const { access, customers } = accessRuleOf(req.method, req.path);
     if (access === 'open') return next();
     const found = authenticatePerson(req.headers, deps);
     const path = req.path.slice(0, 200);
@@ -43,7 +43,8 @@ export function apiAccess(deps: ApiAccessDeps): RequestHandler {
       return next(new UnauthorizedError(found.failure));
     }
     const person = found.person;
-    if (access !== 'person' && !roleAllows(person.role, access)) {
+    const customerScoped = customers && person.role === 'customer';
+    if (access !== 'person' && !customerScoped && !roleAllows(person.role, access)) {
       deps.metrics.apiAuthRefusals.inc({ reason: 'forbidden' });
       deps.logger.warn('api request refused', { method: req.method, path, status: 403, reason: 'forbidden', person: person.name, role: person.role });
       return next(new ForbiddenError(person.role, access));

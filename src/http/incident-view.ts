@@ -12,6 +12,7 @@ export function incidentJson(i: IncidentRecord): Record<string, unknown> {
     category: i.category,
     healthModel: i.healthModel,
     metric: i.metric,
+    customer: i.customer,
     title: i.title,
     summary: i.summary,
     runbookUrl: i.runbookUrl,
@@ -99,4 +100,49 @@ export function notificationJson(n: NotificationRecord): Record<string, unknown>
     sentAt: iso(n.sentAt),
     deadAt: iso(n.deadAt),
   };
+}
+
+/** The timeline events a customer sees, and what of each: never a staff name or an internal note. */
+const CUSTOMER_TIMELINE = new Set(['opened', 'acknowledged', 'escalated', 'resolved', 'reopened', 'commented', 'customer_notified']);
+
+/**
+ * An incident as its customer's people see it: what is affected and how, the times and the SLA,
+ * the public comments and what the customer was told. No title (alert labels make it), labels,
+ * runbook, alerts, notifications, internal notes or staff names.
+ */
+export function customerIncidentJson(i: IncidentRecord): Record<string, unknown> {
+  return {
+    id: i.id,
+    status: i.status,
+    priority: i.priority,
+    impact: i.impact,
+    category: i.category,
+    healthModel: i.healthModel,
+    metric: i.metric,
+    customer: i.customer,
+    line: i.line,
+    resolutionNote: i.resolutionPublic ? i.resolutionNote : null,
+    paused: i.pausedAt !== null,
+    sla: null,
+    openedAt: iso(i.openedAt),
+    acknowledgedAt: iso(i.acknowledgedAt),
+    resolvedAt: iso(i.resolvedAt),
+    updatedAt: iso(i.updatedAt),
+  };
+}
+
+/** One incident with the part of its timeline its customer may see. */
+export function customerIncidentDetailJson(d: IncidentDetail): Record<string, unknown> {
+  const timeline = d.timeline
+    .filter((t) => CUSTOMER_TIMELINE.has(t.event) && (t.event !== 'commented' || t.detail.public === true))
+    .map((t) => {
+      const detail: Record<string, unknown> = {};
+      if (t.event === 'commented' || (t.event === 'resolved' && d.incident.resolutionPublic)) detail.note = t.detail.note ?? null;
+      if (t.event === 'escalated') detail.to = t.detail.to ?? null;
+      if (t.event === 'customer_notified') Object.assign(detail, { event: t.detail.event, text: t.detail.text });
+      // Who did it stays inside the support company: the customer sees the support team or the system.
+      const actor = t.actor.type === 'person' ? { type: 'person', name: 'support' } : { type: t.actor.type === 'source' ? 'system' : t.actor.type, name: 'incident-bridge' };
+      return { id: t.id, at: iso(t.at), event: t.event, actor, detail };
+    });
+  return { ...customerIncidentJson(d.incident), timeline };
 }

@@ -5,7 +5,8 @@ import { AppError, NotFoundError } from '../core/errors';
 import { INCIDENT_STATUSES, PRIORITIES } from '../core/vocabulary';
 import { describeIssues } from '../sources/payload-fields';
 import type { IncidentReadModel } from '../store/store';
-import { incidentDetailJson, incidentJson, notificationJson, resolutionJson } from './incident-view';
+import { customerIncidentDetailJson, customerIncidentJson, incidentDetailJson, incidentJson, notificationJson, resolutionJson } from './incident-view';
+import { personOf } from './api-access';
 import type { NotificationsAccess } from './notifications-route';
 
 const list = <T extends readonly [string, ...string[]]>(values: T) =>
@@ -18,6 +19,7 @@ const listQuery = z.object({
   status: list(INCIDENT_STATUSES).optional(),
   priority: list(PRIORITIES).optional(),
   healthModel: z.string().min(1).optional(),
+  customer: z.string().min(1).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   before: z.coerce.number().int().min(1).optional(),
 });
@@ -44,21 +46,29 @@ export function incidentsRoute(deps: { readModel: IncidentReadModel; notificatio
     const query = listQuery.safeParse(flatten(req.query));
     if (!query.success) throw new AppError('invalid_query', 'invalid query parameters', 400, describeIssues(query.error));
     const q = query.data;
+    // A customer's person sees its own customer's incidents, whatever it asks for.
+    const scope = personOf(res)?.customer ?? null;
+    if (scope !== null && q.customer !== undefined && q.customer !== scope) return res.json({ incidents: [] });
+    const customer = scope ?? q.customer;
     const incidents = await deps.readModel.listIncidents({
+      ...(customer !== undefined ? { customer } : {}),
       ...(q.status ? { status: q.status } : {}),
       ...(q.priority ? { priority: q.priority } : {}),
       ...(q.healthModel ? { healthModel: q.healthModel } : {}),
       ...(q.before ? { beforeId: q.before } : {}),
       limit: q.limit,
     });
-    res.json({ incidents: incidents.map(incidentJson) });
+    res.json({ incidents: incidents.map(scope === null ? incidentJson : customerIncidentJson) });
   });
 
   router.get('/api/v1/incidents/:id', async (req, res) => {
     const id = Number(req.params.id);
     if (!Number.isSafeInteger(id) || id < 1) throw new NotFoundError(`incident ${String(req.params.id).slice(0, 40)}`);
     const detail = await deps.readModel.getIncident(id);
-    if (!detail) throw new NotFoundError(`incident ${id}`);
+    const scope = personOf(res)?.customer ?? null;
+    // Another customer's incident is answered as missing: its existence does not leak.
+    if (!detail || (scope !== null && detail.incident.customer !== scope)) throw new NotFoundError(`incident ${id}`);
+    if (scope !== null) return res.json(customerIncidentDetailJson(detail));
     const notifications = await deps.notifications.listForIncident(id);
     const { healthModel, metric } = detail.incident;
     const similar = await deps.readModel.pastResolutions({ healthModel, metric, excludeId: id, limit: SIMILAR_SHOWN });

@@ -24,7 +24,7 @@ import type { WebhooksRouteDeps } from './webhooks-route';
 export function createServer(
   deps: WebhooksRouteDeps &
     RulesRouteDeps &
-    ApiAccessDeps & { runAction: RunAction; readModel: IncidentReadModel; notifications: NotificationsAccess; rejections: RejectionLog; metrics: Metrics; logger: Logger },
+    ApiAccessDeps & { runAction: RunAction; customerChannels: (customer: string) => readonly string[] | null; readModel: IncidentReadModel; notifications: NotificationsAccess; rejections: RejectionLog; metrics: Metrics; logger: Logger },
 ): Express {
   const app = express();
   app.disable('x-powered-by');

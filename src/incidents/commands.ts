@@ -42,6 +42,8 @@ export const PERSON_ACTIONS = ['acknowledge', 'assign', 'comment', 'escalate', '
 export interface Notice {
   event: NotifyEvent;
   step: string;
+  /** What it says beyond the incident: the text of a public update. */
+  note?: string;
 }
 
 /** What a command does: the fields to change, the timeline entries and the events to notify. */
@@ -59,5 +61,5 @@ export interface Transition {
 export const NONE: Transition = Object.freeze({ patch: {}, timeline: [], notify: [], outcome: null, conflict: null }) as Transition;
 
 /** A notice of `event` with no step. */
-export const notice = (event: NotifyEvent, step = ''): Notice => ({ event, step });
+export const notice = (event: NotifyEvent, step = '', note?: string): Notice => (note === undefined ? { event, step } : { event, step, note });
 

@@ -138,7 +138,7 @@ export class DryRunTransaction implements IncidentTransaction {
   }
 }
 
-const NO_PEOPLE = { assignee: null, acknowledgedBy: null, resolvedBy: null, resolutionNote: null, pausedAt: null } as const;
+const NO_PEOPLE = { assignee: null, acknowledgedBy: null, resolvedBy: null, resolutionNote: null, resolutionPublic: false, pausedAt: null } as const;
 
 function identity(source: string, fingerprint: string): string {
   return `${source}\n${fingerprint}`;

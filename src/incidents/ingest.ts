@@ -59,7 +59,7 @@ export interface AlertOutcome {
 }
 
 /** Routing of incident events to channel names. */
-export type NotifyChannels = (event: NotifyEvent, incident: Pick<IncidentRecord, 'healthModel' | 'priority' | 'category'>) => string[];
+export type NotifyChannels = (event: NotifyEvent, incident: Pick<IncidentRecord, 'healthModel' | 'priority' | 'category' | 'customer'>) => string[];
 
 /**
  * Applies one webhook inside the caller's unit: stores each alert by source and fingerprint,
@@ -112,14 +112,22 @@ function writeTransition(tx: IncidentTransaction, incident: IncidentRecord, t: T
 }
 
 function notify(tx: IncidentTransaction, incident: IncidentRecord, notices: readonly Notice[], now: number, channelsFor: NotifyChannels | undefined): void {
-  for (const n of notices) queueNotifications(tx, incident, n.event, now, channelsFor, n.step);
+  for (const n of notices) queueNotifications(tx, incident, n.event, now, channelsFor, n.step, n.note);
 }
 
 /** Queues the event's notifications in the caller's unit, so they commit with the change. */
-export function queueNotifications(tx: IncidentTransaction, incident: IncidentRecord, event: NotifyEvent, now: number, channelsFor: NotifyChannels | undefined, step = ''): void {
+export function queueNotifications(
+  tx: IncidentTransaction,
+  incident: IncidentRecord,
+  event: NotifyEvent,
+  now: number,
+  channelsFor: NotifyChannels | undefined,
+  step = '',
+  note?: string,
+): void {
   if (!channelsFor) return;
   for (const channel of channelsFor(event, incident)) {
-    tx.enqueueNotification({ incidentId: incident.id, event, occurrence: incident.reopenCount, step, channel }, now);
+    tx.enqueueNotification({ incidentId: incident.id, event, occurrence: incident.reopenCount, step, channel }, now, note === undefined ? undefined : { note });
   }
 }
 
@@ -284,6 +292,7 @@ function incidentFields(source: string, item: ClassifiedAlert): OpenCommand['fie
     category: metric.category,
     healthModel: metric.healthModel.name,
     metric: metric.name,
+    customer: metric.healthModel.customer,
     title: text.title,
     summary: text.summary,
     runbookUrl: text.runbookUrl,

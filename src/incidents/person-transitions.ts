@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { LINES } from '../core/vocabulary';
 import type { Line } from '../core/vocabulary';
 import type { IncidentRecord, TimelineEntry } from '../store/store';
@@ -33,15 +34,28 @@ export function personTransition(incident: IncidentRecord, command: PersonComman
       if (resolved) return conflict('a resolved incident cannot be assigned; reopen it first');
       if (incident.assignee === command.assignee) return NONE;
       return change({ assignee: command.assignee }, entry('assigned', { assignee: command.assignee, previous: incident.assignee, note: command.note }));
-    case 'comment':
-      return change({}, entry('commented', { note: command.note, public: command.public === true }));
+    case 'comment': {
+      const told = command.public === true;
+      // Each public comment is its own `update` to the customer: its step tells two apart.
+      const notify = told ? [notice('update', `${now}-${createHash('sha256').update(command.note).digest('hex').slice(0, 8)}`, command.note)] : [];
+      return change({}, entry('commented', { note: command.note, public: told }), notify);
+    }
     case 'escalate':
       return escalate(incident, command, change, entry);
     case 'resolve':
       if (resolved) return NONE;
       return change(
         // The reopen window counts from the resolve when alerts still fire: a new firing soon after reopens it.
-        { status: 'resolved', resolvedAt: now, resolvedBy: by, resolutionNote: command.note, resolveDueAt: null, pausedAt: null, endedAt: incident.endedAt ?? now },
+        {
+          status: 'resolved',
+          resolvedAt: now,
+          resolvedBy: by,
+          resolutionNote: command.note,
+          resolutionPublic: command.public === true,
+          resolveDueAt: null,
+          pausedAt: null,
+          endedAt: incident.endedAt ?? now,
+        },
         entry('resolved', { cause: 'resolved by a person', note: command.note, public: command.public === true, firingAlerts: incident.firingCount }),
         [notice('resolved')],
       );

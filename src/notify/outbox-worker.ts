@@ -2,11 +2,14 @@ import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import type { Metrics } from '../core/metrics';
 import type { LocaleName } from '../core/vocabulary';
-import type { NotificationRecord, OutboxStore } from '../store/store';
+import type { IncidentRecord, NotificationContext, NotificationRecord, OutboxStore, TimelineEntry } from '../store/store';
 import { backoffDelayMs } from './backoff';
 import type { BackoffPolicy } from './backoff';
 import type { Channel, DeliveryOutcome } from './channel';
-import { SHOWN_ALERTS, buildMessageContent } from './message-content';
+import { buildCustomerContent } from './customer-content';
+import type { CustomerEvent } from './customer-content';
+import { SHOWN_ALERTS, buildMessageContent, renderPlainText } from './message-content';
+import type { MessageContent } from './message-content';
 
 /** How the outbox delivers: batch size, lease, backoff and when to give up. */
 export interface OutboxPolicy {
@@ -16,6 +19,8 @@ export interface OutboxPolicy {
   locale: LocaleName;
   publicUrl: string | null;
   batchPerChannel: number;
+  /** The customer a channel belongs to, with its language; null for the support line's channels. */
+  customerOf?: (channel: string) => { name: string; locale: LocaleName } | null;
 }
 
 
@@ -68,6 +73,13 @@ export class OutboxWorker {
         await store.markDead(row.id, now, 'incident not found');
         continue;
       }
+      const customer = this.deps.policy.customerOf?.(name) ?? null;
+      // A customer's channel carries only its customer's news, in its words; nothing else is ever sent there.
+      if (customer && (!CUSTOMER_EVENTS.has(row.event) || context.incident.customer !== customer.name)) {
+        await store.markDead(row.id, now, `channel "${name}" carries only customer "${customer.name}"'s news`);
+        continue;
+      }
+      const content = this.contentOf(row, context, customer);
       await store.markAttempt(row.id, now);
       if (row.firstAttemptAt === null) this.deps.metrics.notificationFirstAttempt.observe({ channel: name }, (now - row.createdAt) / 1000);
       attempted++;
@@ -79,29 +91,48 @@ export class OutboxWorker {
           identity: { incidentId: row.incidentId, event: row.event, occurrence: row.occurrence, step: row.step, channel: row.channel },
           idempotencyKey: row.idempotencyKey,
           event,
-          incident: context.incident,
-          alerts: context.alerts,
-          alertTotal: context.alertTotal,
+          // A customer's channel gets the incident without what only the support company may see.
+          incident: customer ? customerIncident(context.incident, content.title) : context.incident,
+          alerts: customer ? [] : context.alerts,
+          alertTotal: customer ? 0 : context.alertTotal,
           ref: context.ref,
           attempt: row.attempts + 1,
-          content: buildMessageContent({ event, incident: context.incident, alerts: context.alerts, alertTotal: context.alertTotal, locale: this.deps.policy.locale, publicUrl: this.deps.policy.publicUrl, lastResolution: context.lastResolution }),
+          content,
         });
       } catch (error) {
         // Channels should not throw; if one does, treat it like a network failure and retry.
         outcome = { ok: false, retryable: true, reason: error instanceof Error ? error.message : String(error) };
       }
-      const stop = await this.finish({ ...row, attempts: row.attempts + 1 }, outcome, clock.now().getTime(), name);
+      const sentAt = clock.now().getTime();
+      const told: TimelineEntry | undefined = customer
+        ? { at: sentAt, event: 'customer_notified', actor: { type: 'system', name: 'outbox' }, detail: { customer: customer.name, channel: name, event, text: renderPlainText(content) } }
+        : undefined;
+      const stop = await this.finish({ ...row, attempts: row.attempts + 1 }, outcome, sentAt, name, told);
       if (stop) break;
     }
     return attempted;
   }
 
+  private contentOf(row: NotificationRecord, context: NotificationContext, customer: { locale: LocaleName } | null): MessageContent {
+    const { policy } = this.deps;
+    if (customer) return buildCustomerContent({ event: row.event as CustomerEvent, incident: context.incident, locale: customer.locale, note: row.payload?.note ?? null });
+    return buildMessageContent({
+      event: row.event,
+      incident: context.incident,
+      alerts: context.alerts,
+      alertTotal: context.alertTotal,
+      locale: policy.locale,
+      publicUrl: policy.publicUrl,
+      lastResolution: context.lastResolution,
+    });
+  }
+
   /** Records an outcome; returns true when the rest of the channel's batch must wait (429). */
-  private async finish(row: NotificationRecord, outcome: DeliveryOutcome, now: number, channel: string): Promise<boolean> {
+  private async finish(row: NotificationRecord, outcome: DeliveryOutcome, now: number, channel: string, told?: TimelineEntry): Promise<boolean> {
     const { store, metrics, logger, policy } = this.deps;
     const log = logger.child({ incidentId: row.incidentId, notificationId: row.id, channel, event: row.event });
     if (outcome.ok) {
-      await store.markSent(row.id, now, outcome.ref);
+      await store.markSent(row.id, now, outcome.ref, told);
       metrics.notificationsSent.inc({ channel });
       metrics.notificationLatency.observe({ channel }, (now - row.createdAt) / 1000);
       return false;
@@ -127,6 +158,25 @@ export class OutboxWorker {
     return false;
   }
 }
+
+/** The incident as a customer's channel may see it: no labels, runbook, alert-made title or staff names. */
+function customerIncident(i: IncidentRecord, affected: string): IncidentRecord {
+  return {
+    ...i,
+    key: '',
+    title: affected,
+    summary: '',
+    runbookUrl: null,
+    groupLabels: {},
+    assignee: null,
+    acknowledgedBy: null,
+    resolvedBy: null,
+    resolutionNote: i.resolutionPublic ? i.resolutionNote : null,
+  };
+}
+
+/** The events a customer's channel may carry. */
+const CUSTOMER_EVENTS: ReadonlySet<string> = new Set<CustomerEvent>(['opened', 'update', 'resolved']);
 
 /** A low-cardinality label for a failure: the status code or the error code. */
 function reasonClass(reason: string): string {

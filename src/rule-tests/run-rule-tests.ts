@@ -15,7 +15,7 @@ import { SOURCE_TYPES } from '../sources/source-types';
 import type { SourceType } from '../sources/source-types';
 import { compareIncidents, compareNotifications } from './compare';
 import type { QueuedNotification } from './compare';
-import { channelsFor } from '../notify/notify-router';
+import { incidentRouter } from '../notify/notify-router';
 import { resolveTestTime, ruleTestFileSchema } from './test-file';
 import type { RuleTestAct, RuleTestFile, RuleTestStep } from './test-file';
 
@@ -98,13 +98,13 @@ async function runTest(test: RuleTestFile['tests'][number], ctx: TestContext): P
   const startMs = Date.parse(ctx.data.start ?? DEFAULT_START);
   const clock = new StepClock(startMs);
   const { config } = ctx.loaded;
-  const channelNames = config.notifications.channels.map((c) => c.name);
+  const route = incidentRouter({ routes: config.notifications.routes, channels: config.notifications.channels.map((c) => c.name), customers: config.customers, locale: config.notifications.locale });
   const pipeline = createPipeline({
     ruleSet: ctx.ruleSet,
     clock,
     policy: {
       reopenWindowMs: config.incidents.reopenWindow,
-      channelsFor: (event, incident) => channelsFor(event, incident, config.notifications.routes, channelNames),
+      channelsFor: route,
     },
     replayWindowMs: config.incidents.replayWindow,
   });

@@ -41,6 +41,7 @@ const expectedIncident = z
     deliveryCount: z.number().int().min(0),
     reopenCount: z.number().int().min(0),
     line: z.enum(LINES),
+    customer: z.string().nullable(),
     assignee: z.string().nullable(),
     acknowledgedBy: z.string().nullable(),
     resolvedBy: z.string().nullable(),

@@ -10,6 +10,8 @@ export interface IncidentRecord {
   category: Category;
   healthModel: string;
   metric: string;
+  /** The customer of its health model, or null. */
+  customer: string | null;
   title: string;
   summary: string;
   runbookUrl: string | null;
@@ -28,8 +30,9 @@ export interface IncidentRecord {
   assignee: string | null;
   acknowledgedBy: string | null;
   resolvedBy: string | null;
-  /** What was done, as the person who resolved it wrote it. */
+  /** What was done, as the person who resolved it wrote it, and whether the customer may be told. */
   resolutionNote: string | null;
+  resolutionPublic: boolean;
   /** Since when the incident is paused by a person (waiting for a third party), or null. */
   pausedAt: number | null;
   resolveDueAt: number | null;
@@ -42,7 +45,7 @@ export interface IncidentRecord {
 /** The fields an incident is opened with. */
 export type NewIncident = Omit<
   IncidentRecord,
-  'id' | 'acknowledgedAt' | 'resolvedAt' | 'resolveDueAt' | 'endedAt' | 'reopenCount' | 'line' | 'assignee' | 'acknowledgedBy' | 'resolvedBy' | 'resolutionNote' | 'pausedAt'
+  'id' | 'acknowledgedAt' | 'resolvedAt' | 'resolveDueAt' | 'endedAt' | 'reopenCount' | 'line' | 'assignee' | 'acknowledgedBy' | 'resolvedBy' | 'resolutionNote' | 'resolutionPublic' | 'pausedAt'
 >;
 
 /** What ingest decides with about a stored alert: its state, with labels and annotations left serialized. */
@@ -99,6 +102,11 @@ export interface NotificationIdentity {
   channel: string;
 }
 
+/** What a notification says beyond the incident itself: the note of a public update. */
+export interface NotificationPayload {
+  note?: string;
+}
+
 /** The identity as one string, for channels that need a key (HTTP headers, refs, mail ids). */
 export function notificationKey(n: NotificationIdentity): string {
   return [n.incidentId, n.event, n.occurrence, ...(n.step === '' ? [] : [n.step]), n.channel].join(':');
@@ -130,8 +138,8 @@ export interface IncidentTransaction {
   insertIncident(incident: NewIncident): Promise<number>;
   updateIncident(id: number, patch: Partial<Omit<IncidentRecord, 'id' | 'key'>>): void;
   appendTimeline(incidentId: number, entry: TimelineEntry): void;
-  /** Queues one notification; a second one with the same identity is ignored. */
-  enqueueNotification(identity: NotificationIdentity, now: number): void;
+  /** Queues one notification (with what it says beyond the incident, if anything); a second one with the same identity is ignored. */
+  enqueueNotification(identity: NotificationIdentity, now: number, payload?: NotificationPayload): void;
 }
 
 /** A unit of work: runs against the transaction and returns what its caller needs. */
@@ -169,6 +177,7 @@ export interface PastResolution {
 /** Filters of the incident listing. */
 export interface IncidentFilter {
   status?: IncidentStatus[];
+  customer?: string;
   priority?: Priority[];
   healthModel?: string;
   limit: number;
@@ -205,6 +214,7 @@ export interface IncidentReadModel {
 export interface NotificationRecord extends NotificationIdentity {
   id: number;
   idempotencyKey: string;
+  payload: NotificationPayload | null;
   status: 'pending' | 'sent' | 'dead';
   attempts: number;
   nextAttemptAt: number;
@@ -238,7 +248,8 @@ export interface OutboxStore {
   context(n: NotificationRecord, alertLimit: number): Promise<NotificationContext | null>;
   /** Counts an attempt before it is made, so a crash mid-send still shows it. */
   markAttempt(id: number, nowMs: number): Promise<void>;
-  markSent(id: number, nowMs: number, ref?: Record<string, unknown>): Promise<void>;
+  /** Marks it sent; `told`, for a customer's channel, goes on the incident's timeline in the same transaction. */
+  markSent(id: number, nowMs: number, ref?: Record<string, unknown>, told?: TimelineEntry): Promise<void>;
   markRetry(id: number, nextAttemptAt: number, error: string, ref?: Record<string, unknown>): Promise<void>;
   /** Dead-letters the notification and records it on the incident's timeline. */
   markDead(id: number, nowMs: number, error: string, ref?: Record<string, unknown>): Promise<void>;

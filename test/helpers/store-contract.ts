@@ -28,6 +28,7 @@ export function newIncident(key: string, patch: Partial<NewIncident> = {}): NewI
     category: 'software',
     healthModel: 'shop',
     metric: key,
+    customer: null,
     title: `title of ${key}`,
     summary: '',
     runbookUrl: null,

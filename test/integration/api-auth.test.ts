@@ -21,6 +21,9 @@ people:
   - {name: rita, displayName: Rita Responder, role: responder, lines: [L1], token: "\${TOKEN_RITA}"}
   - {name: adam, role: admin, lines: [L2, L3], token: "\${TOKEN_ADAM}"}
   - {name: acme-desk, role: customer, customer: acme, token: "\${TOKEN_ACME}"}
+customers:
+  - {name: acme, displayName: ACME Retail}
+  - {name: globex, displayName: Globex Bank}
 `;
 
 const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
@@ -54,13 +57,13 @@ const TABLE: [string, string, string, unknown?][] = [
   ['200    200    200    200    200    200    200    200    200    200', 'GET', '/metrics'],
   ['401    401    401    401    401    200    401    401    401    401', 'POST', '/webhooks/alertmanager', firing],
   ['401    401    401    401    401    401    200    200    200    200', 'GET', '/api/v1/me'],
-  ['401    401    401    401    401    401    200    200    200    403', 'GET', '/api/v1/incidents'],
-  ['401    401    401    401    401    401    200    200    200    403', 'GET', '/api/v1/incidents?status=open'],
-  ['401    401    401    401    401    401    200    200    200    403', 'GET', '/api/v1/incidents/1'],
-  ['401    401    401    401    401    401    404    404    404    403', 'GET', '/api/v1/incidents/999'],
-  ['401    401    401    401    401    401    403    200    200    403', 'POST', '/api/v1/incidents/1/comment', { note: 'checking' }],
+  ['401    401    401    401    401    401    200    200    200    200', 'GET', '/api/v1/incidents'],
+  ['401    401    401    401    401    401    200    200    200    200', 'GET', '/api/v1/incidents?status=open'],
+  ['401    401    401    401    401    401    200    200    200    200', 'GET', '/api/v1/incidents/1'],
+  ['401    401    401    401    401    401    404    404    404    404', 'GET', '/api/v1/incidents/999'],
+  ['401    401    401    401    401    401    403    200    200    200', 'POST', '/api/v1/incidents/1/comment', { note: 'checking' }],
   ['401    401    401    401    401    401    403    200    200    403', 'POST', '/api/v1/incidents/1/acknowledge'],
-  ['401    401    401    401    401    401    403    404    404    403', 'POST', '/api/v1/incidents/999/acknowledge'],
+  ['401    401    401    401    401    401    403    404    404    404', 'POST', '/api/v1/incidents/999/acknowledge'],
   ['401    401    401    401    401    401    200    200    200    403', 'GET', '/api/v1/rejections'],
   ['401    401    401    401    401    401    200    200    200    403', 'GET', '/api/v1/rules'],
   ['401    401    401    401    401    401    200    200    200    403', 'POST', '/api/v1/explain?source=alertmanager', firing],

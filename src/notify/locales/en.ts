@@ -11,6 +11,7 @@ export const en: Locale = {
     reminder: 'Reminder: incident waiting',
     sla_breached: 'SLA breached',
     flapping: 'Incident flapping',
+    update: 'Incident update',
   },
   fields: {
     priority: 'Priority',
@@ -36,4 +37,26 @@ export const en: Locale = {
   categories: { infrastructure: 'infrastructure', software: 'software', content: 'content', integration: 'integration' },
   statuses: { open: 'open', acknowledged: 'acknowledged', resolved: 'resolved' },
   alertStatuses: { firing: 'firing', resolved: 'resolved' },
+  customer: {
+    headline: {
+      opened: (id) => `Incident #${id}: we are working on it`,
+      update: (id) => `Incident #${id}: an update`,
+      resolved: (id) => `Incident #${id} is resolved`,
+    },
+    intro: {
+      opened: 'Our monitoring has found a problem with your service. Our support team has registered it and is working on it.',
+      update: 'An update from our support team:',
+      resolved: 'The problem has been resolved.',
+    },
+    affected: 'Affected',
+    impact: 'Impact',
+    priority: 'Priority',
+    status: 'Status',
+    opened: 'Registered',
+    resolved: 'Resolved',
+    nextUpdateDue: 'Next update by',
+    resolutionDue: 'Resolution due by',
+    resolution: 'What was done',
+    statuses: { open: 'being worked on', acknowledged: 'being worked on', resolved: 'resolved' },
+  },
 };

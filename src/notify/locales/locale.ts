@@ -27,4 +27,19 @@ export interface Locale {
   categories: Record<Category, string>;
   statuses: Record<IncidentStatus, string>;
   alertStatuses: Record<'firing' | 'resolved', string>;
+  /** What a customer is told: plain words, no labels, runbooks or staff names. */
+  customer: {
+    headline: Record<'opened' | 'update' | 'resolved', (id: number) => string>;
+    intro: Record<'opened' | 'update' | 'resolved', string>;
+    affected: string;
+    impact: string;
+    priority: string;
+    status: string;
+    opened: string;
+    resolved: string;
+    nextUpdateDue: string;
+    resolutionDue: string;
+    resolution: string;
+    statuses: Record<IncidentStatus, string>;
+  };
 }

@@ -11,6 +11,7 @@ export const ru: Locale = {
     reminder: 'Напоминание: инцидент ждёт',
     sla_breached: 'Нарушен SLA',
     flapping: 'Инцидент мигает',
+    update: 'Новости по инциденту',
   },
   fields: {
     priority: 'Приоритет',
@@ -36,4 +37,26 @@ export const ru: Locale = {
   categories: { infrastructure: 'инфраструктура', software: 'программное обеспечение', content: 'контент', integration: 'интеграция' },
   statuses: { open: 'открыт', acknowledged: 'в работе', resolved: 'решён' },
   alertStatuses: { firing: 'активен', resolved: 'решён' },
+  customer: {
+    headline: {
+      opened: (id) => `Инцидент №${id}: мы работаем над ним`,
+      update: (id) => `Инцидент №${id}: новости`,
+      resolved: (id) => `Инцидент №${id} решён`,
+    },
+    intro: {
+      opened: 'Наш мониторинг обнаружил проблему с вашим сервисом. Служба поддержки зарегистрировала её и работает над ней.',
+      update: 'Новости от службы поддержки:',
+      resolved: 'Проблема устранена.',
+    },
+    affected: 'Затронуто',
+    impact: 'Влияние',
+    priority: 'Приоритет',
+    status: 'Статус',
+    opened: 'Зарегистрирован',
+    resolved: 'Решён',
+    nextUpdateDue: 'Следующее сообщение до',
+    resolutionDue: 'Срок решения',
+    resolution: 'Что сделано',
+    statuses: { open: 'в работе', acknowledged: 'в работе', resolved: 'решён' },
+  },
 };

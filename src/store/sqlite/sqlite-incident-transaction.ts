@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { AlertHead, AlertRecord, DeliveryReceipt, IncidentRecord, IncidentTransaction, NewAlert, NewIncident, NotificationIdentity, TimelineEntry } from '../store';
+import type { AlertHead, AlertRecord, DeliveryReceipt, IncidentRecord, IncidentTransaction, NewAlert, NewIncident, NotificationIdentity, NotificationPayload, TimelineEntry } from '../store';
 import { notificationKey } from '../store';
 import { ALERT_COLUMNS, ALERT_HEAD_COLUMNS, INCIDENT_COLUMNS, STORE_LOOKUPS, alertHeadFromRow, incidentFromRow, toColumn } from './rows';
 
@@ -33,14 +33,14 @@ export class SqliteIncidentTransaction implements IncidentTransaction {
       incident: p(STORE_LOOKUPS.incidentById),
       activeIncident: p(STORE_LOOKUPS.activeIncident),
       lastResolved: p(STORE_LOOKUPS.lastResolvedIncident),
-      insertIncident: p(`INSERT INTO incidents (incident_key, status, priority, impact, category, health_model, metric, title,
+      insertIncident: p(`INSERT INTO incidents (incident_key, status, priority, impact, category, health_model, metric, customer, title,
         summary, runbook_url, group_labels, alert_count, firing_count, delivery_count, started_at, opened_at, updated_at,
         auto_resolve, hold_down_ms)
-        VALUES (@key, @status, @priority, @impact, @category, @healthModel, @metric, @title, @summary, @runbookUrl,
+        VALUES (@key, @status, @priority, @impact, @category, @healthModel, @metric, @customer, @title, @summary, @runbookUrl,
         @groupLabels, @alertCount, @firingCount, @deliveryCount, @startedAt, @openedAt, @updatedAt, @autoResolve, @holdDownMs)`),
       appendTimeline: p('INSERT INTO timeline (incident_id, at, event, actor_type, actor_name, detail) VALUES (?, ?, ?, ?, ?, ?)'),
-      enqueue: p(`INSERT OR IGNORE INTO notifications (incident_id, event, occurrence, step, channel, idempotency_key, status, next_attempt_at, created_at, age_from)
-        VALUES (@incidentId, @event, @occurrence, @step, @channel, @key, 'pending', @now, @now, @now)`),
+      enqueue: p(`INSERT OR IGNORE INTO notifications (incident_id, event, occurrence, step, channel, idempotency_key, status, next_attempt_at, created_at, age_from, payload)
+        VALUES (@incidentId, @event, @occurrence, @step, @channel, @key, 'pending', @now, @now, @now, @payload)`),
     };
   }
 
@@ -165,8 +165,8 @@ export class SqliteIncidentTransaction implements IncidentTransaction {
     this.stmt.appendTimeline!.run(incidentId, entry.at, entry.event, entry.actor.type, entry.actor.name, JSON.stringify(entry.detail));
   }
 
-  enqueueNotification(identity: NotificationIdentity, now: number): void {
-    this.stmt.enqueue!.run({ ...identity, key: notificationKey(identity), now });
+  enqueueNotification(identity: NotificationIdentity, now: number, payload?: NotificationPayload): void {
+    this.stmt.enqueue!.run({ ...identity, key: notificationKey(identity), now, payload: payload ? JSON.stringify(payload) : null });
   }
 
   /** UPDATE of the given fields only; one prepared statement per distinct field set, cached. */

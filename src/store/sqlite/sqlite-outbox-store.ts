@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { IncidentRecord, NotificationContext, NotificationRecord, OutboxStore } from '../store';
+import type { IncidentRecord, NotificationContext, NotificationRecord, OutboxStore, TimelineEntry } from '../store';
 import { STORE_LOOKUPS, alertFromRow, incidentFromRow, notificationFromRow, resolutionFromRow, resolutionsQuery } from './rows';
 import { walSyncOf } from './wal-sync';
 import type { WalSync } from './wal-sync';
@@ -41,6 +41,7 @@ export class SqliteOutboxStore implements OutboxStore {
       sent: p("UPDATE notifications SET status = 'sent', sent_at = ?, lease_until = NULL, last_error = NULL WHERE id = ?"),
       retry: p('UPDATE notifications SET next_attempt_at = ?, last_error = ?, lease_until = NULL WHERE id = ?'),
       dead: p("UPDATE notifications SET status = 'dead', dead_at = ?, last_error = ?, lease_until = NULL WHERE id = ?"),
+      told: p('INSERT INTO timeline (incident_id, at, event, actor_type, actor_name, detail) VALUES (?, ?, ?, ?, ?, ?)'),
       timeline: p("INSERT INTO timeline (incident_id, at, event, actor_type, actor_name, detail) VALUES (?, ?, ?, 'system', 'outbox', ?)"),
       defer: p(`UPDATE notifications SET next_attempt_at = MAX(next_attempt_at, @until), lease_until = NULL
         WHERE channel = @channel AND status = 'pending' AND id <> @except`),
@@ -87,10 +88,14 @@ export class SqliteOutboxStore implements OutboxStore {
     return this.write(() => this.s.attempt!.run({ id, now: nowMs }));
   }
 
-  markSent(id: number, nowMs: number, ref?: Record<string, unknown>): Promise<void> {
+  markSent(id: number, nowMs: number, ref?: Record<string, unknown>, told?: TimelineEntry): Promise<void> {
     return this.write(() => {
       this.s.sent!.run(nowMs, id);
       this.saveRef(id, nowMs, ref);
+      if (told) {
+        const n = notificationFromRow(this.s.byId!.get(id) as Row);
+        this.s.told!.run(n.incidentId, told.at, told.event, told.actor.type, told.actor.name, JSON.stringify(told.detail));
+      }
     });
   }
 

@@ -56,6 +56,10 @@ export class SqliteReadModel implements IncidentReadModel {
       where.push(`priority IN (${filter.priority.map(() => '?').join(', ')})`);
       params.push(...filter.priority);
     }
+    if (filter.customer !== undefined) {
+      where.push('customer = ?');
+      params.push(filter.customer);
+    }
     if (filter.healthModel !== undefined) {
       where.push('health_model = ?');
       params.push(filter.healthModel);

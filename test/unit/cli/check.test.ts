@@ -26,7 +26,7 @@ describe('incident-bridge check', () => {
 
   test('the example config and health models are clean', () => {
     const { code, out } = check(['--config', path.join(REPO_DIR, 'config/incident-bridge.yaml'), '--strict']);
-    expect(out).toBe(`${path.join(REPO_DIR, 'config/incident-bridge.yaml')}: 2 health models, 17 metrics, 0 warnings\n`);
+    expect(out).toBe(`${path.join(REPO_DIR, 'config/incident-bridge.yaml')}: 3 health models, 20 metrics, 0 warnings\n`);
     expect(code).toBe(0);
   });
 
@@ -68,6 +68,6 @@ describe('incident-bridge check', () => {
   test('a directory path stands for its rule files, not its subdirectories', () => {
     const { code, out } = check(['--config', config, '--format', 'json', path.join(REPO_DIR, 'rules')]);
     expect(code).toBe(0);
-    expect(JSON.parse(out)).toMatchObject({ ok: true, errors: 0, warnings: 0, healthModels: 2 });
+    expect(JSON.parse(out)).toMatchObject({ ok: true, errors: 0, warnings: 0, healthModels: 3 });
   });
 });

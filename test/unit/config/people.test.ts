@@ -29,6 +29,8 @@ describe('people in the config', () => {
     customer: acme
     token: "\${TOKEN_BORIS}"
     telegramUserId: "987654321"
+customers:
+  - name: acme
 `;
     const loaded = parseConfig('ib.yaml', text, {}, ENV);
     expect(loaded.config.people).toEqual([
@@ -53,7 +55,6 @@ describe('people in the config', () => {
     ],
     ['an upper-case name', `${SOURCES}people:\n  - {name: Anna, role: viewer, token: "\${TOKEN_ANNA}"}\n`, ['ib.yaml:3:12: error: people[0].name: use lower-case letters, digits, ., - and _']],
     ['an unknown role', person('    role: boss\n').replace('    role: viewer\n', ''), ['ib.yaml:5:11: error: people[0].role: Invalid option: expected one of "viewer"|"responder"|"admin"|"customer"']],
-    ['a missing token', `${SOURCES}people:\n  - name: anna\n    role: viewer\n`, ['ib.yaml:3:5: error: people[0].token: required key is missing']],
     ['a short token', `${SOURCES}people:\n  - {name: anna, role: viewer, token: short}\n`, ['ib.yaml:3:39: error: people[0].token: token must have at least 8 characters']],
     ['a token with a space', `${SOURCES}people:\n  - {name: anna, role: viewer, token: "two words here"}\n`, ['ib.yaml:3:39: error: people[0].token: token must be printable ASCII without spaces']],
     ['an unset token variable', person(''), ['ib.yaml:5:12: error: environment variable TOKEN_ANNA is not set and has no default'], {}],
@@ -66,6 +67,31 @@ describe('people in the config', () => {
     const found = problems(text, env);
     expect(found).toEqual(expected);
     expect(found.join('\n')).not.toMatch(/anna-token|boris-token/);
+  });
+});
+
+describe('customers in the config', () => {
+  test.each([
+    ['an unknown team member', 'customers: [{name: acme, team: [zoe]}]\n', 'ib.yaml:2:33: error: customers[0].team[0]: no person named "zoe" in people'],
+    ['an unknown channel', 'customers: [{name: acme, channels: [acme-mail]}]\n', 'ib.yaml:2:37: error: customers[0].channels[0]: no channel named "acme-mail"'],
+    ['an unknown SLA policy', 'customers: [{name: acme, sla: gold}]\n', 'ib.yaml:2:31: error: customers[0].sla: no SLA policy named "gold"'],
+    ['a repeated customer', 'customers: [{name: acme}, {name: acme}]\n', 'ib.yaml:2:34: error: customers[1].name: duplicate customer name "acme"'],
+    ['a customer person of an unknown customer', 'people: [{name: desk, role: customer, customer: globex}]\ncustomers: [{name: acme}]\n', 'ib.yaml:2:49: error: people[0].customer: no customer named "globex" in customers'],
+  ])('%s is reported at its line', (_what, text, expected) => {
+    expect(problems(`${SOURCES}${text}`)).toEqual([expected]);
+  });
+});
+
+describe('people without a token', () => {
+  test('are valid: they can be assigned, but only people with a token close the API', () => {
+    const text = `${SOURCES}people:\n  - name: anna\n    role: responder\n  - {name: boris, role: responder, token: "\${TOKEN_EMPTY:-}"}\n`;
+    const loaded = parseConfig('ib.yaml', text, {}, {});
+    expect(loaded.config.people.map((p) => [p.name, p.token])).toEqual([
+      ['anna', undefined],
+      ['boris', undefined],
+    ]);
+    const beyond = parseConfig('ib.yaml', `listen: 0.0.0.0:9095\n${text.replace('{name: am, type: alertmanager}', '{name: am, type: alertmanager, allowUnauthenticated: true}')}`, {}, {});
+    expect(beyond.serveProblems.map((p) => p.message)).toEqual([expect.stringContaining('no person has a token')]);
   });
 });
 

@@ -2,15 +2,15 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { formatProblem } from '../../../src/core/errors';
 import { REPO_DIR } from '../../helpers/fixtures';
-import { listRuleFiles } from '../../../src/health-model/load-rules';
-import { exampleRuleSet, loadFiles } from '../../helpers/rules';
+import { listRuleFiles, loadRuleFiles, ruleLoadOptions } from '../../../src/health-model/load-rules';
+import { DEFAULTS, exampleRuleSet, loadFiles } from '../../helpers/rules';
 
 const BAD_DIR = 'test/fixtures/rules/bad';
 
 describe('loading health models', () => {
   test('the example health models load with no problem, in file order', () => {
     const ruleSet = exampleRuleSet();
-    expect(ruleSet.healthModels.map((m) => m.name)).toEqual(['online-shop', 'shop-infrastructure']);
+    expect(ruleSet.healthModels.map((m) => m.name)).toEqual(['online-shop', 'shop-infrastructure', 'web-banking']);
     expect(ruleSet.metrics[0]?.name).toBe('checkout-available');
     expect(ruleSet.metrics.length).toBeGreaterThanOrEqual(10);
   });
@@ -22,6 +22,16 @@ describe('loading health models', () => {
     expect(byName.get('online-shop/catalogue-prices-fresh')?.priority).toBe('P2'); // override
     expect(byName.get('shop-infrastructure/host-down')?.priority).toBe('P3'); // medium x partial_outage
     expect(byName.get('shop-infrastructure/database-available')?.priority).toBe('P1'); // override
+  });
+
+  test('a health model naming a customer the config does not have is an error at its line, once the config has customers', () => {
+    const file = path.join('test/fixtures/rules/customer-bad', 'bad-customer.yaml');
+    const withCustomers = { ...DEFAULTS, customers: [{ name: 'acme', team: [], channels: [], events: ['opened' as const] }] };
+    const { ruleSet, problems } = loadRuleFiles([file], ruleLoadOptions(withCustomers, 'incident-bridge.yaml', '', { now: () => new Date(0) }));
+    expect(ruleSet).toBeNull();
+    expect(problems.map(formatProblem)).toEqual([`${file}:3:11: error: customer: no customer named "nobody-we-serve" in the config (customers: acme)`]);
+    // A config without customers leaves the names unchecked: one company, no customer list.
+    expect(loadFiles([file]).ruleSet?.healthModels[0]?.customer).toBe('nobody-we-serve');
   });
 
   const badFiles = readdirSync(path.join(REPO_DIR, BAD_DIR)).filter((f) => f.endsWith('.yaml'));
