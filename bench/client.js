@@ -16,11 +16,13 @@ function createAgent(maxSockets) {
 
 /**
  * Sends one request; resolves `{status, body, sentAt, ms}` (sentAt on the wall clock above, ms the
- * time to the full response). Rejects on a transport error or after `timeoutMs`.
+ * time to the full response). Rejects on a transport error or after `timeoutMs`. `extraHeaders`
+ * go beside the JSON ones (e.g. a person's Authorization).
  */
-function request(agent, method, url, body, timeoutMs = 30_000) {
+function request(agent, method, url, body, timeoutMs = 30_000, extraHeaders = {}) {
   return new Promise((resolve, reject) => {
-    const headers = body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'user-agent': 'Alertmanager/0.25.0' };
+    const json = body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'user-agent': 'Alertmanager/0.25.0' };
+    const headers = { ...json, ...extraHeaders };
     const req = http.request(url, { method, agent, headers, timeout: timeoutMs }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));

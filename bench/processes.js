@@ -139,7 +139,8 @@ function writeDaemonConfig(dir, { listen, dbFile, configure }) {
 /**
  * Starts `node dist/main.js serve` on a fresh port, with a fresh store file in `dir` unless
  * `options.dbFile` names one. Options: `configure(doc)` edits the config (see writeDaemonConfig),
- * `nodeArgs` go before the script (e.g. --cpu-prof), `pollMs` is how often readiness is polled,
+ * `nodeArgs` go before the script (e.g. --cpu-prof), `env` adds to its environment (e.g. the
+ * tokens a configured person's `${VAR}` names), `pollMs` is how often readiness is polled,
  * `timeoutMs` how long it may take. `startedToReadyMs` is the time from the spawn to the first
  * 200 of /-/ready, as precise as `pollMs`.
  */
@@ -155,7 +156,7 @@ async function startDaemon(dir, options = {}) {
   const spawnedAt = process.hrtime.bigint();
   const handle = startChild('incident-bridge', process.execPath, args, {
     cwd: options.cwd || REPO,
-    env: { ...process.env, INCIDENT_BRIDGE_LOG_LEVEL: process.env.INCIDENT_BRIDGE_LOG_LEVEL || 'warn' },
+    env: { ...process.env, INCIDENT_BRIDGE_LOG_LEVEL: process.env.INCIDENT_BRIDGE_LOG_LEVEL || 'warn', ...options.env },
   });
   const url = `http://${listen}`;
   await waitReady(handle, `${url}/-/ready`, options.timeoutMs || 20_000, options.pollMs || 50);

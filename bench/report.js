@@ -98,6 +98,16 @@ function extraProblems(extra) {
     }
     for (const [name, exit] of [['C-empty', g.emptyExit], ['C-large', g.largeExit]]) exited(name, exit, null);
   }
+  const e = extra.actions;
+  if (e) {
+    for (const [phase, act, ing] of [['warm-up', e.warmupActions, e.warmupIngest], ['measured', e.actions, e.ingest]]) {
+      if (act && act.failed > 0) out.push(`E ${phase}: ${act.failed} of ${act.sent} actions answered neither 200 nor 409, e.g. ${act.failureSamples[0] || '-'}`);
+      if (ing && ing.non2xx + ing.errors > 0) out.push(`E ${phase}: ${ing.non2xx} webhooks non-2xx ${JSON.stringify(ing.statusCounts)} and ${ing.errors} transport errors, e.g. ${JSON.stringify(ing.errorSamples[0] || null)}`);
+      if (ing && ing.alertsAccepted !== ing.requests2xx) out.push(`E ${phase}: ${ing.alertsAccepted} alerts accepted in ${ing.requests2xx} answers of one alert each`);
+    }
+    if (e.commentsOnTimeline !== e.commentsOk) out.push(`E: ${e.commentsOk} comments answered 200 but ${e.commentsOnTimeline} are on the timelines`);
+    exited('E', e.exit, e.daemonOutput);
+  }
   return out;
 }
 
@@ -113,6 +123,13 @@ function extraTargets(extra) {
     t.push({ scenario: 'B', metric: `peak RSS MiB (${fmt(extra.storm.alertsSent)} alerts)`, target: extra.storm.rssTargetMiB, value: v, met: v !== null && v < extra.storm.rssTargetMiB });
   }
   if (extra.growth) t.push(...extra.growth.targets);
+  if (extra.actions) {
+    const e = extra.actions;
+    const action = e.actions.latencyMs.p99;
+    const ingest = e.ingest.latencyMs.p99;
+    t.push({ scenario: 'E', metric: `action p99 ms (${fmt(e.actionRate)}/s)`, target: e.actionP99TargetMs, value: action, met: action !== null && action < e.actionP99TargetMs });
+    t.push({ scenario: 'E', metric: `ingest p99 ms (${fmt(e.rate)} webhooks/s beside the actions)`, target: e.ingestP99TargetMs, value: ingest, met: ingest !== null && ingest < e.ingestP99TargetMs });
+  }
   return t;
 }
 
@@ -212,6 +229,29 @@ function renderExtra(output, parts) {
       parts.push('D. start to ready: spawn of node dist/main.js serve to the first 200 of /-/ready (polled every 5 ms)');
       parts.push(table(['store', 'runs ms', 'max ms'], starts, 1));
     }
+  }
+  const e = output.actions;
+  if (e) {
+    parts.push('');
+    parts.push(
+      `E. actions while ingesting: ${fmt(e.actionRate)} actions/s round a pool of ${fmt(e.poolSize)} open incidents (POST /api/v1/incidents/{id}/{action} with a responder's token), ` +
+        `beside ${fmt(e.rate)} webhooks/s paced as in 3; ${fmt(e.durationS)} s measured after ${fmt(e.warmupS)} s of warm-up`,
+    );
+    const a = e.actions;
+    const i = e.ingest;
+    parts.push(
+      table(
+        ['load', 'per s', 'answered', '2xx', '409', 'other', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms'],
+        [
+          ['actions', fmt(a.sent / e.durationS, 1), fmt(a.latencyMs.count), fmt(a.ok), fmt(a.conflicts), fmt(a.failed), fmt(a.latencyMs.p50, 2), fmt(a.latencyMs.p90, 2), fmt(a.latencyMs.p99, 2), fmt(a.latencyMs.max, 1)],
+          ['webhooks', fmt(i.requestsPerS, 1), fmt(i.latencyMs.count), fmt(i.requests2xx), '-', fmt(i.non2xx + i.errors), fmt(i.latencyMs.p50, 2), fmt(i.latencyMs.p90, 2), fmt(i.latencyMs.p99, 2), fmt(i.latencyMs.max, 1)],
+        ],
+        1,
+      ),
+    );
+    const kinds = Object.entries(a.byAction).map(([name, k]) => `${name} ${fmt(k.ok)}/${fmt(k.sent)}${k.conflict ? ` (${fmt(k.conflict)} x 409)` : ''}`);
+    parts.push(`(actions answered 200 of sent: ${kinds.join(', ')}; 409: escalating past L3, or acting on what the mix just resolved)`);
+    if (e.cpu) parts.push(`(daemon ${fmt(e.cpu.serverCores, 2)} cores, load generator ${fmt(e.cpu.loadGeneratorCores, 2)} cores in the measured seconds)`);
   }
 }
 
@@ -327,6 +367,7 @@ function renderTail(output, parts) {
     if (output.notify) checks.push('A: each webhook opened its own incident, each incident reached the receiver with an Idempotency-Key');
     if (output.storm) checks.push('B: every alert accepted, the store exactly as the storm must leave it');
     if (output.growth && (output.growth.empty || output.growth.large)) checks.push('C: every ingest and listing request answered 2xx');
+    if (output.actions) checks.push('E: every action answered 200 or 409, every webhook 2xx, every 200 comment on its timeline');
     if (checks.length > 0) parts.push(`checks: ${checks.join('; ')}`);
   }
   if (output.failure) parts.push(`\nFAILED: ${output.failure.split('\n')[0]}`);

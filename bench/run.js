@@ -19,7 +19,10 @@
  *   C. store growth: ingest rate and GET /api/v1/incidents?status=open latency with an empty
  *      store and a pre-filled one (listing p99 target 10 ms, ingest at least 80% of empty; the
  *      default store is a quarter of the full 1,000,000 incidents and 5,000,000 alerts);
- *   D. start to ready (/-/ready 200) on an empty and on the pre-filled store (target 1 s).
+ *   D. start to ready (/-/ready 200) on an empty and on the pre-filled store (target 1 s);
+ *   E. people's actions at 50/s (comment, acknowledge, assign, escalate, resolve/reopen over HTTP
+ *      with a responder's token) across a pool of open incidents while 200 webhooks/s are
+ *      ingested, paced as in 3 (action p99 target 20 ms, ingest p99 target that of 3).
  *
  * Environment (all optional):
  *   BENCH_DURATION_S        measured seconds per scenario (default 10)
@@ -33,7 +36,7 @@
  *                           BENCH_RATE_CONNECTIONS connections, which sends in bursts
  *   BENCH_RATE_CONNECTIONS  connections of scenario 3 when BENCH_RATE_STREAMS=1 (default 16)
  *   BENCH_P99_TARGET_MS     p99 target of scenario 3 (default 10)
- *   BENCH_SCENARIOS         which scenarios to run, e.g. "1,3,B" (default "1,2,3,A,B,C,D")
+ *   BENCH_SCENARIOS         which scenarios to run, e.g. "1,3,B" (default "1,2,3,A,B,C,D,E")
  *   BENCH_NOTIFY_RATE       A: webhooks (new incidents) per second (default 50)
  *   BENCH_NOTIFY_DURATION_S A: measured seconds (default 10; warm-up BENCH_WARMUP_S at the same rate)
  *   BENCH_NOTIFY_TARGET_MS  A: p99 target of webhook sent to first delivery attempt (default 1000)
@@ -51,6 +54,10 @@
  *   BENCH_INGEST_RATIO      C: least ingest rate on the large store, as a share of the empty one's (default 0.8)
  *   BENCH_START_RUNS        D: starts measured per store (default 3)
  *   BENCH_START_TARGET_MS   D: start-to-ready target (default 1000)
+ *   BENCH_ACTION_RATE       E: actions per second (default 50; webhooks/s are BENCH_RATE, and
+ *                           their p99 target BENCH_P99_TARGET_MS, as in scenario 3)
+ *   BENCH_ACTION_POOL       E: incidents opened before the run that the actions go round (default 200)
+ *   BENCH_ACTION_P99_TARGET_MS  E: action p99 target (default 20)
  *   BENCH_CPU_PROFILE       a directory: every daemon runs with --cpu-prof and writes
  *                           its profile there (slower; for finding where time goes)
  *   BENCH_ALERTMANAGER      0 to skip the Alertmanager comparison (default 1)
@@ -77,6 +84,7 @@ const report = require('./report');
 const { runNotifyScenario } = require('./notify');
 const { runStormScenario } = require('./storm');
 const { runGrowthScenarios } = require('./growth');
+const { runActionsScenario } = require('./actions');
 
 function envNumber(name, fallback) {
   const raw = process.env[name];
@@ -102,7 +110,7 @@ function settings() {
     rateConnections: envNumber('BENCH_RATE_CONNECTIONS', 16),
     rateStreams: process.env.BENCH_RATE_STREAMS ? envNumber('BENCH_RATE_STREAMS', 1) : null,
     p99TargetMs: envNumber('BENCH_P99_TARGET_MS', 10),
-    scenarios: envList('BENCH_SCENARIOS', ['1', '2', '3', 'A', 'B', 'C', 'D']).map((id) => id.toUpperCase()),
+    scenarios: envList('BENCH_SCENARIOS', ['1', '2', '3', 'A', 'B', 'C', 'D', 'E']).map((id) => id.toUpperCase()),
     notifyRate: envNumber('BENCH_NOTIFY_RATE', 50),
     notifyDurationS: envNumber('BENCH_NOTIFY_DURATION_S', 10),
     notifyWaitS: 15,
@@ -123,6 +131,9 @@ function settings() {
     startRuns: Math.max(1, envNumber('BENCH_START_RUNS', 3)),
     startPollMs: 5,
     startTargetMs: envNumber('BENCH_START_TARGET_MS', 1000),
+    actionRate: envNumber('BENCH_ACTION_RATE', 50),
+    actionPool: Math.max(1, envNumber('BENCH_ACTION_POOL', 200)),
+    actionP99TargetMs: envNumber('BENCH_ACTION_P99_TARGET_MS', 20),
     cpuProfileDir: process.env.BENCH_CPU_PROFILE ? path.resolve(process.env.BENCH_CPU_PROFILE) : null,
     alertmanager: process.env.BENCH_ALERTMANAGER !== '0',
     seed: envNumber('BENCH_SEED', 42),
@@ -228,14 +239,14 @@ function removeTmp() {
   tmpToRemove = null;
 }
 
-/** The scenarios A to D that BENCH_SCENARIOS selects. */
+/** The scenarios A to E that BENCH_SCENARIOS selects. */
 function extraList(s) {
   return EXTRA.filter((id) => s.scenarios.includes(id));
 }
 
-const EXTRA = ['A', 'B', 'C', 'D'];
+const EXTRA = ['A', 'B', 'C', 'D', 'E'];
 
-/** Runs A to D in turn; fills `extra` as they finish (so a failure keeps what was measured). */
+/** Runs A to E in turn; fills `extra` as they finish (so a failure keeps what was measured). */
 async function runExtra(ids, s, tmp, extra) {
   if (ids.includes('A')) {
     process.stdout.write(`  A: latency to the support line, ${s.notifyRate} new incidents/s for ${s.notifyDurationS} s ... `);
@@ -261,13 +272,19 @@ async function runExtra(ids, s, tmp, extra) {
     if (g.startLarge) parts.push(`start ${report.fmt(Math.max(...g.startLarge.existingFileMs))} ms on the large store`);
     process.stdout.write(`${parts.join(', ')}\n`);
   }
+  if (ids.includes('E')) {
+    process.stdout.write(`  E: ${s.actionRate} actions/s over ${s.actionPool} incidents while ${s.rate} webhooks/s are ingested, ${s.durationS} s ... `);
+    extra.actions = await runActionsScenario(s, path.join(tmp, 'E'));
+    const e = extra.actions;
+    process.stdout.write(`action p99 ${report.fmt(e.actions.latencyMs.p99, 2)} ms, ingest p99 ${report.fmt(e.ingest.latencyMs.p99, 2)} ms\n`);
+  }
 }
 
 async function main() {
   const s = settings();
   const scenarios = scenarioList(s);
   const extraIds = extraList(s);
-  if (scenarios.length === 0 && extraIds.length === 0) throw new Error('BENCH_SCENARIOS selects no scenario (use e.g. "1,2,3,A,B,C,D")');
+  if (scenarios.length === 0 && extraIds.length === 0) throw new Error('BENCH_SCENARIOS selects no scenario (use e.g. "1,2,3,A,B,C,D,E")');
   if (s.cpuProfileDir) {
     fs.mkdirSync(s.cpuProfileDir, { recursive: true });
     s.nodeArgs = ['--cpu-prof', `--cpu-prof-dir=${s.cpuProfileDir}`];
@@ -357,6 +374,7 @@ async function main() {
     notify: extra.notify || null,
     storm: extra.storm || null,
     growth: extra.growth || null,
+    actions: extra.actions || null,
     targets,
     problems,
     failure: failure ? String((failure && failure.stack) || failure) : null,

@@ -4,7 +4,8 @@ const USAGE = `usage:
   incident-bridge serve [--config FILE] [--listen HOST:PORT] [--db FILE]
   incident-bridge check [--config FILE] [--strict] [--format text|json] [PATHS...]
   incident-bridge test [--config FILE] FILES...
-  incident-bridge explain [--config FILE] [--source NAME|TYPE] [--db FILE] [--format text|json] PAYLOAD.json`;
+  incident-bridge explain [--config FILE] [--source NAME|TYPE] [--db FILE] [--format text|json] PAYLOAD.json
+  incident-bridge incidents list|show|ack|assign|comment|escalate|resolve|reopen|pause|resume ... (incidents --help)`;
 
 /**
  * Dispatches to one command per file in cli/; exits with the command's status. A command's
@@ -21,6 +22,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./cli/test')).runTest(rest);
     case 'explain':
       return (await import('./cli/explain')).runExplain(rest);
+    case 'incidents':
+      return (await import('./cli/incidents')).runIncidents(rest);
     case '--help':
     case '-h':
     case 'help':
