@@ -83,7 +83,12 @@ export function parseConfig(file: string, text: string, overrides: ConfigOverrid
     });
   });
   for (const d of findDuplicatePeople(config.people)) {
-    const what = d.key === 'name' ? `duplicate person name "${config.people[d.index]?.name}"` : `the same token as people[${d.first}]; each person needs their own token`;
+    const what =
+      d.key === 'name'
+        ? `duplicate person name "${config.people[d.index]?.name}"`
+        : d.key === 'token'
+          ? `the same token as people[${d.first}]; each person needs their own token`
+          : `the same Telegram user as people[${d.first}]; a button press must name one person`;
     more.push(problemAt(yaml, ['people', d.index, d.key], `people[${d.index}].${d.key}: ${what}`));
   }
   const serveProblems: FileProblem[] = [];

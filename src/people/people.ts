@@ -79,6 +79,11 @@ export class People {
     return this.named.get(name) ?? null;
   }
 
+  /** The person whose Telegram account this is (`telegramUserId`), or null. */
+  byTelegramUserId(telegramUserId: number): Person | null {
+    return this.entries.find((e) => e.person.telegramUserId === telegramUserId)?.person ?? null;
+  }
+
   /** The person whose token this is, or null. Takes the same time whichever person matches, or none. */
   byToken(token: string): Person | null {
     const given = digest(token);

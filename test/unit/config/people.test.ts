@@ -51,6 +51,11 @@ describe('people in the config', () => {
       `${SOURCES}people:\n  - {name: anna, role: viewer, token: "\${TOKEN_ANNA}"}\n  - {name: boris, role: admin, token: "\${TOKEN_ANNA}"}\n`,
       ['ib.yaml:4:39: error: people[1].token: the same token as people[0]; each person needs their own token'],
     ],
+    [
+      'two people with one Telegram user',
+      `${SOURCES}people:\n  - {name: anna, role: viewer, token: "\${TOKEN_ANNA}", telegramUserId: 42}\n  - {name: boris, role: admin, token: "\${TOKEN_BORIS}", telegramUserId: "42"}\n`,
+      ['ib.yaml:4:73: error: people[1].telegramUserId: the same Telegram user as people[0]; a button press must name one person'],
+    ],
     ['an upper-case name', `${SOURCES}people:\n  - {name: Anna, role: viewer, token: "\${TOKEN_ANNA}"}\n`, ['ib.yaml:3:12: error: people[0].name: use lower-case letters, digits, ., - and _']],
     ['an unknown role', person('    role: boss\n').replace('    role: viewer\n', ''), ['ib.yaml:5:11: error: people[0].role: Invalid option: expected one of "viewer"|"responder"|"admin"|"customer"']],
     ['a missing token', `${SOURCES}people:\n  - name: anna\n    role: viewer\n`, ['ib.yaml:3:5: error: people[0].token: required key is missing']],
