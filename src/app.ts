@@ -34,7 +34,11 @@ import { customerOfChannel, incidentRouter } from './notify/notify-router';
 import type { RoutingConfig } from './notify/notify-router';
 import type { NotifyChannels } from './incidents/ingest';
 import { PeriodicTask } from './core/periodic-task';
-import { People } from './people/people';
+import { PollLoop } from './core/poll-loop';
+import { People, roleAllows } from './people/people';
+import type { ActionResult } from './incidents/actions';
+import type { PersonCommand } from './incidents/state-machine';
+import { telegramBotsOf, TelegramUpdatePoller } from './notify/telegram-updates';
 import { SessionStore } from './people/session-store';
 
 /** Side effects the app takes from outside; tests inject a fake clock and a silent logger. */
@@ -66,6 +70,8 @@ export interface App {
   reload(): { ok: boolean; problems: FileProblem[] };
   resolveWorker(): ResolveWorker;
   outboxWorker(): OutboxWorker;
+  /** One poller per Telegram bot with buttons; the app loops them when timers are on, tests call runOnce(). */
+  telegramPollers(): TelegramUpdatePoller[];
   readonly metrics: Metrics;
   readonly logger: Logger;
 }
@@ -131,9 +137,20 @@ export function createApp(options: AppOptions): App {
     isReady: () => ready,
     secrets: loaded.secrets,
   };
+  const people = new People(config.people);
+  /** After a person's action committed, from the API or Telegram: log it, count it, deliver now. */
+  const afterAction = (incidentId: number, command: PersonCommand, result: ActionResult): void => {
+    if (!result.changed) return;
+    logger.info(`incident ${command.type}`, { incidentId, person: command.actor.name });
+    if (result.outcome) onEvent({ kind: result.outcome, incidentId, priority: result.incident.priority });
+    else if (timersOn && channels.size > 0) outboxTask.kick();
+  };
+  const telegramBots = telegramBotsOf(config.notifications.channels);
+  let pollers: TelegramUpdatePoller[] = [];
+  let pollLoops: PollLoop[] = [];
   const server = createServer({
     ...webhookDeps,
-    people: new People(config.people),
+    people,
     sessions: new SessionStore({ clock }),
     ruleReloader,
     reopenWindowMs: config.incidents.reopenWindow,
@@ -141,11 +158,7 @@ export function createApp(options: AppOptions): App {
     customerChannels: (name) => config.customers.find((c) => c.name === name)?.channels ?? null,
     runAction: async (incidentId, command) => {
       const result = await runAction({ store: requireStore(), channelsFor: notifyChannels }, incidentId, command, clock.now().getTime());
-      if (result.changed) {
-        logger.info(`incident ${command.type}`, { incidentId, person: command.actor.name });
-        if (result.outcome) onEvent({ kind: result.outcome, incidentId, priority: result.incident.priority });
-        else if (timersOn && channels.size > 0) outboxTask.kick();
-      }
+      afterAction(incidentId, command, result);
       return result;
     },
     notifications: {
@@ -225,17 +238,43 @@ export function createApp(options: AppOptions): App {
         await this.stop();
         throw new Error(`health models have errors:\n${loadedRules.problems.map((p) => `${p.file}:${p.line}:${p.col}: ${p.message}`).join('\n')}`);
       }
+      const current = opened;
+      pollers = telegramBots.map(
+        (bot) =>
+          new TelegramUpdatePoller({
+            bot,
+            store: current.incidents,
+            readModel: current.readModel,
+            clock,
+            logger,
+            locale: config.notifications.locale,
+            publicUrl: config.notifications.publicUrl ?? null,
+            // The buttons' actions are the API's: a responder or an admin may press them.
+            personFor: (telegramUserId) => {
+              const person = people.byTelegramUserId(telegramUserId);
+              return person && { name: person.name, may: () => roleAllows(person.role, 'responder') };
+            },
+            channelsFor: notifyChannels,
+            onAction: afterAction,
+          }),
+      );
+      if (pollers.length > 0 && !people.list().some((p) => p.telegramUserId !== null)) logger.warn('Telegram buttons are on, but no person has a telegramUserId: every press is refused');
       ready = true;
       if (options.watchRules ?? timersOn) ruleWatcher.start();
       if (timersOn) {
         resolveTask.start();
         outboxTask.start();
+        pollLoops = pollers.map((p) => new PollLoop({ run: async () => (await p.runOnce()).delayMs, onError: (error) => logger.error('telegram poller failed', { error }), errorDelayMs: 5_000, minDelayMs: 100 }));
+        pollLoops.forEach((l) => l.start());
       }
       logger.info('incident-bridge ready', { listen: this.url(), store: loaded.storePath, rules: loaded.rulesDir });
     },
     async stop() {
       ready = false;
       ruleWatcher.stop();
+      // A long poll ends now; what it fetched and did not commit is fetched again by the next start.
+      await Promise.all(pollers.map((p) => p.stop()));
+      await Promise.all(pollLoops.map((l) => l.stop()));
       await resolveTask.stop();
       await outboxTask.stop();
       if (http) {
@@ -269,6 +308,9 @@ export function createApp(options: AppOptions): App {
     outboxWorker() {
       if (!outboxWorker) throw new Error('not started');
       return outboxWorker;
+    },
+    telegramPollers() {
+      return pollers;
     },
   };
 }

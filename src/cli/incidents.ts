@@ -9,7 +9,7 @@ import type { IncidentDetailJson, IncidentJson } from './render-incidents';
 export const DEFAULT_URL = 'http://127.0.0.1:9095';
 
 const USAGE = `usage: incident-bridge incidents COMMAND [--url URL] [--format text|json]
-  list [--status S] [--priority P] [--health-model NAME] [--limit N] [--before ID]
+  list [--status S] [--priority P] [--health-model NAME] [--customer NAME] [--limit N] [--before ID]
   show ID
   ack ID [--note TEXT]
   assign ID PERSON [--note TEXT]
@@ -59,11 +59,11 @@ const action = (name: string, options: Record<string, Option>, body: (positional
 const SUBCOMMANDS: Record<string, Subcommand> = {
   list: {
     args: [],
-    options: { status: { type: 'string', multiple: true }, priority: { type: 'string', multiple: true }, 'health-model': text, limit: text, before: text },
+    options: { status: { type: 'string', multiple: true }, priority: { type: 'string', multiple: true }, 'health-model': text, customer: text, limit: text, before: text },
     request: (api, _id, _positionals, v) => {
       const query = new URLSearchParams();
       const join = (x: Values[string]) => (Array.isArray(x) ? x.join(',') : undefined);
-      for (const [key, value] of [['status', join(v.status)], ['priority', join(v.priority)], ['healthModel', v['health-model']], ['limit', v.limit], ['before', v.before]] as const) {
+      for (const [key, value] of [['status', join(v.status)], ['priority', join(v.priority)], ['healthModel', v['health-model']], ['customer', v.customer], ['limit', v.limit], ['before', v.before]] as const) {
         if (typeof value === 'string') query.set(key, value);
       }
       const qs = query.toString();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseDurationMs } from '../core/duration';
 
 // The config of every kind of channel lives here, below notify/, so the config layer can validate
 // and document channels (problems at FILE:LINE:COL, the editor schema) without knowing how they
@@ -17,6 +18,31 @@ export const webhookChannelSchema = z
 
 export type WebhookChannelConfig = z.output<typeof webhookChannelSchema>;
 
+/** The longest long poll the Bot API holds a `getUpdates` request for, in seconds. */
+export const TELEGRAM_MAX_POLL_SECONDS = 50;
+
+/** A long poll's wait: a duration (`30s`) of 1 to 50 seconds, in whole seconds, as milliseconds. */
+const pollTimeout = z.string().transform((text, ctx) => {
+  const ms = parseDurationMs(text);
+  if (ms === null || ms < 1000 || ms > TELEGRAM_MAX_POLL_SECONDS * 1000 || ms % 1000 !== 0) {
+    ctx.addIssue({ code: 'custom', message: `invalid poll timeout "${text}" (whole seconds from 1s to ${TELEGRAM_MAX_POLL_SECONDS}s, e.g. 30s)` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+/**
+ * Inline buttons under an incident's opening message (Acknowledge, Escalate, Resolve), their
+ * presses read by long polling `getUpdates`: no public URL needed. Off by default.
+ */
+const telegramButtonsSchema = z
+  .object({
+    enabled: z.boolean().default(false),
+    /** How long one `getUpdates` waits for a press before it answers empty. */
+    pollTimeout: pollTimeout.default(30_000),
+  })
+  .strict();
+
 /** Config of a Telegram bot: its token, the chat (and forum topic) to post to, the API's base URL. */
 export const telegramChannelSchema = z
   .object({
@@ -27,6 +53,7 @@ export const telegramChannelSchema = z
     messageThreadId: z.number().int().positive().optional(),
     apiUrl: z.string().url().default('https://api.telegram.org'),
     timeoutMs: z.number().int().positive().default(10_000),
+    buttons: telegramButtonsSchema.prefault({}),
   })
   .strict();
 

@@ -84,7 +84,12 @@ export function parseConfig(file: string, text: string, overrides: ConfigOverrid
     });
   });
   for (const d of findDuplicatePeople(config.people)) {
-    const what = d.key === 'name' ? `duplicate person name "${config.people[d.index]?.name}"` : `the same token as people[${d.first}]; each person needs their own token`;
+    const what =
+      d.key === 'name'
+        ? `duplicate person name "${config.people[d.index]?.name}"`
+        : d.key === 'token'
+          ? `the same token as people[${d.first}]; each person needs their own token`
+          : `the same Telegram user as people[${d.first}]; a button press must name one person`;
     more.push(problemAt(yaml, ['people', d.index, d.key], `people[${d.index}].${d.key}: ${what}`));
   }
   more.push(...customerProblems(yaml, config));
@@ -162,7 +167,9 @@ function customerProblems(yaml: YamlFile, config: Config): FileProblem[] {
     });
     c.channels.forEach((channel, j) => {
       if (!channels.has(channel)) problems.push(problemAt(yaml, at('channels', j), `customers[${i}].channels[${j}]: no channel named "${channel}"`));
-      else if (owner.has(channel) && owner.get(channel) !== c.name) {
+      else if (config.notifications.channels.some((ch) => ch.name === channel && ch.type === 'telegram' && ch.buttons.enabled)) {
+        problems.push(problemAt(yaml, at('channels', j), `customers[${i}].channels[${j}]: channel "${channel}" has buttons for the support line; a customer's channel may not`));
+      } else if (owner.has(channel) && owner.get(channel) !== c.name) {
         problems.push(problemAt(yaml, at('channels', j), `customers[${i}].channels[${j}]: channel "${channel}" already belongs to customer "${owner.get(channel)}"; a customer's channel hears only that customer`));
       }
       owner.set(channel, c.name);

@@ -1,5 +1,5 @@
 import { ConflictError, NotFoundError } from '../core/errors';
-import type { IncidentRecord, IncidentStore } from '../store/store';
+import type { IncidentRecord, IncidentStore, IncidentTransaction } from '../store/store';
 import type { PersonCommand } from './commands';
 import { applyTransition } from './ingest';
 import type { NotifyChannels } from './ingest';
@@ -14,11 +14,26 @@ export interface ActionResult {
 }
 
 /**
- * Runs one person's command on an incident in one unit of work: the state machine decides, and
- * the change, its timeline entry and its notifications commit together before this resolves.
- * Actions on one incident apply one after the other (the store serializes units), so of fifty
- * concurrent acknowledges one changes the incident and the others change nothing.
- * Throws NotFoundError for an unknown incident and ConflictError when its state forbids the command.
+ * Applies one person's command inside the caller's unit of work: the state machine decides, and
+ * the change, its timeline entry and its notifications are written to `tx`, so they commit with
+ * whatever else the unit writes (a chat bot's update offset). Writes nothing before it throws:
+ * NotFoundError for an unknown incident, ConflictError when its state forbids the command.
+ */
+export async function applyAction(tx: IncidentTransaction, incidentId: number, command: PersonCommand, now: number, channelsFor?: NotifyChannels): Promise<ActionResult> {
+  const incident = await tx.findIncident(incidentId);
+  if (!incident) throw new NotFoundError(`incident ${incidentId}`);
+  const t = transition(incident, command, now);
+  if (t.conflict !== null) throw new ConflictError(t.conflict);
+  if (t.timeline.length === 0) return { incident, changed: false, outcome: null };
+  return { incident: applyTransition(tx, incident, t, now, channelsFor), changed: true, outcome: t.outcome };
+}
+
+/**
+ * Runs one person's command on an incident in one unit of work of its own (applyAction), which
+ * has committed before this resolves. Actions on one incident apply one after the other (the
+ * store serializes units), so of fifty concurrent acknowledges one changes the incident and the
+ * others change nothing. Throws NotFoundError for an unknown incident and ConflictError when its
+ * state forbids the command.
  */
 export async function runAction(
   deps: { store: IncidentStore; channelsFor?: NotifyChannels },
@@ -26,16 +41,7 @@ export async function runAction(
   command: PersonCommand,
   now: number,
 ): Promise<ActionResult> {
-  const [settled] = await deps.store.runBatch([
-    async (tx) => {
-      const incident = await tx.findIncident(incidentId);
-      if (!incident) throw new NotFoundError(`incident ${incidentId}`);
-      const t = transition(incident, command, now);
-      if (t.conflict !== null) throw new ConflictError(t.conflict);
-      if (t.timeline.length === 0) return { incident, changed: false, outcome: null };
-      return { incident: applyTransition(tx, incident, t, now, deps.channelsFor), changed: true, outcome: t.outcome };
-    },
-  ]);
+  const [settled] = await deps.store.runBatch([(tx) => applyAction(tx, incidentId, command, now, deps.channelsFor)]);
   if (!settled!.ok) throw settled!.error;
   return settled!.value;
 }

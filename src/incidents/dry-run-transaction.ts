@@ -22,6 +22,7 @@ export class DryRunTransaction implements IncidentTransaction {
   private nextId = -1;
   readonly timeline: { incidentId: number; entry: TimelineEntry }[] = [];
   readonly notifications: NotificationIdentity[] = [];
+  private readonly state = new Map<string, string>();
 
   constructor(private readonly lookup: StoreLookup) {}
 
@@ -119,6 +120,16 @@ export class DryRunTransaction implements IncidentTransaction {
 
   enqueueNotification(identity: NotificationIdentity): void {
     this.notifications.push(identity);
+  }
+
+  /** Durable daemon state is not part of what explain shows: a dry run starts with none and keeps its writes in memory. */
+  readState(key: string): Promise<string | null> {
+    return Promise.resolve(this.state.get(key) ?? null);
+  }
+
+  writeState(key: string, value: string | null): void {
+    if (value === null) this.state.delete(key);
+    else this.state.set(key, value);
   }
 
   private remember(a: AlertRecord | AlertHead): AlertHead {

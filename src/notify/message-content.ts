@@ -29,6 +29,11 @@ export interface MessageContent {
   link: string | null;
 }
 
+/** Every text of one language, for messages built outside buildMessageContent (Telegram's buttons). */
+export function localeTexts(locale: LocaleName): Locale {
+  return LOCALE_TEXTS[locale];
+}
+
 /** Builds the text of one incident event in the configured language. Pure. */
 export function buildMessageContent(input: {
   event: NotifyEvent;

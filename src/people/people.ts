@@ -82,6 +82,12 @@ export class People {
     return this.named.get(name) ?? null;
   }
 
+  /** The person whose Telegram account this is (`telegramUserId`), or null. */
+  byTelegramUserId(telegramUserId: number): Person | null {
+    // People without an API token may still act from Telegram.
+    return this.everyone.find((p) => p.telegramUserId === telegramUserId) ?? null;
+  }
+
   /** The person whose token this is, or null. Takes the same time whichever person matches, or none. */
   byToken(token: string): Person | null {
     const given = digest(token);

@@ -140,6 +140,16 @@ export interface IncidentTransaction {
   appendTimeline(incidentId: number, entry: TimelineEntry): void;
   /** Queues one notification (with what it says beyond the incident, if anything); a second one with the same identity is ignored. */
   enqueueNotification(identity: NotificationIdentity, now: number, payload?: NotificationPayload): void;
+  /**
+   * A small durable value of the daemon (a chat bot's update offset), or null when none is
+   * stored. Keys are namespaced by their owner, e.g. `telegram:<bot>:offset`.
+   */
+  readState(key: string): Promise<string | null>;
+  /**
+   * Stores a durable value, or removes it when `value` is null; it commits or rolls back with the
+   * unit, so an offset written here moves together with the change its update made.
+   */
+  writeState(key: string, value: string | null, now: number): void;
 }
 
 /** A unit of work: runs against the transaction and returns what its caller needs. */

@@ -280,6 +280,46 @@ export const STORE_CONTRACT: ContractCheck[] = [
       }),
   },
   {
+    name: 'durable state: a unit reads its own writes, a failing unit rolls them back, a restart keeps them',
+    run: async (h) => {
+      const store = await h.open();
+      try {
+        await committed(store, [
+          async (tx) => {
+            expectEqual(await tx.readState('bot:offset'), null, 'no state before');
+            tx.writeState('bot:offset', '10', T0);
+            tx.writeState('bot:offset', '11', T0 + 1);
+            tx.writeState('bot:prompt:7', '{"incidentId":3}', T0);
+            expectEqual(await tx.readState('bot:offset'), '11', 'the unit sees its own latest write');
+          },
+        ]);
+        const [failed, after] = await store.incidents.runBatch<unknown>([
+          async (tx) => {
+            tx.writeState('bot:offset', '12', T0 + 2);
+            tx.writeState('bot:prompt:7', null, T0 + 2);
+            throw new Error('boom');
+          },
+          async (tx) => [await tx.readState('bot:offset'), await tx.readState('bot:prompt:7')],
+        ]);
+        expectEqual(failed!.ok, false, 'the failing unit fails');
+        expectEqual(after, { ok: true, value: ['11', '{"incidentId":3}'] }, 'state after a failing unit');
+        await committed(store, [async (tx) => tx.writeState('bot:prompt:7', null, T0 + 3)]);
+        const [removed] = await committed(store, [(tx) => tx.readState('bot:prompt:7')]);
+        expectEqual(removed, null, 'a value written as null is removed');
+      } finally {
+        await store.close();
+      }
+      if (!h.reopen) return;
+      const again = await h.reopen();
+      try {
+        const [offset] = await committed(again, [(tx) => tx.readState('bot:offset')]);
+        expectEqual(offset, '11', 'state after restart');
+      } finally {
+        await again.close();
+      }
+    },
+  },
+  {
     name: 'everything committed survives a restart',
     run: async (h) => {
       if (!h.reopen) return;

@@ -42,4 +42,24 @@ export interface Locale {
     resolution: string;
     statuses: Record<IncidentStatus, string>;
   };
+  /** Telegram's buttons, the answers to a press and the resolution prompt. */
+  telegram: {
+    acknowledge: string;
+    escalate: string;
+    resolve: string;
+    acknowledgedBy: (name: string) => string;
+    alreadyAcknowledgedBy: (name: string) => string;
+    escalatedBy: (line: string, name: string) => string;
+    askNote: string;
+    resolvePrompt: (incidentId: number) => string;
+    notePlaceholder: string;
+    noteMissing: string;
+    resolvedBy: (incidentId: number, name: string) => string;
+    alreadyResolved: (incidentId: number) => string;
+    notAllowed: string;
+    invalidButton: string;
+    notFound: (incidentId: number) => string;
+    conflict: (reason: string) => string;
+    failed: string;
+  };
 }

@@ -41,6 +41,10 @@ export class SqliteIncidentTransaction implements IncidentTransaction {
       appendTimeline: p('INSERT INTO timeline (incident_id, at, event, actor_type, actor_name, detail) VALUES (?, ?, ?, ?, ?, ?)'),
       enqueue: p(`INSERT OR IGNORE INTO notifications (incident_id, event, occurrence, step, channel, idempotency_key, status, next_attempt_at, created_at, age_from, payload)
         VALUES (@incidentId, @event, @occurrence, @step, @channel, @key, 'pending', @now, @now, @now, @payload)`),
+      readState: p('SELECT value FROM daemon_state WHERE key = ?'),
+      writeState: p(`INSERT INTO daemon_state (key, value, updated_at) VALUES (?, ?, ?)
+        ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`),
+      deleteState: p('DELETE FROM daemon_state WHERE key = ?'),
     };
   }
 
@@ -167,6 +171,16 @@ export class SqliteIncidentTransaction implements IncidentTransaction {
 
   enqueueNotification(identity: NotificationIdentity, now: number, payload?: NotificationPayload): void {
     this.stmt.enqueue!.run({ ...identity, key: notificationKey(identity), now, payload: payload ? JSON.stringify(payload) : null });
+  }
+
+  readState(key: string): Promise<string | null> {
+    const row = this.stmt.readState!.get(key) as { value: string } | undefined;
+    return Promise.resolve(row ? row.value : null);
+  }
+
+  writeState(key: string, value: string | null, now: number): void {
+    if (value === null) this.stmt.deleteState!.run(key);
+    else this.stmt.writeState!.run(key, value, now);
   }
 
   /** UPDATE of the given fields only; one prepared statement per distinct field set, cached. */

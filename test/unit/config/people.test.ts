@@ -53,6 +53,11 @@ customers:
       `${SOURCES}people:\n  - {name: anna, role: viewer, token: "\${TOKEN_ANNA}"}\n  - {name: boris, role: admin, token: "\${TOKEN_ANNA}"}\n`,
       ['ib.yaml:4:39: error: people[1].token: the same token as people[0]; each person needs their own token'],
     ],
+    [
+      'two people with one Telegram user',
+      `${SOURCES}people:\n  - {name: anna, role: viewer, token: "\${TOKEN_ANNA}", telegramUserId: 42}\n  - {name: boris, role: admin, token: "\${TOKEN_BORIS}", telegramUserId: "42"}\n`,
+      ['ib.yaml:4:73: error: people[1].telegramUserId: the same Telegram user as people[0]; a button press must name one person'],
+    ],
     ['an upper-case name', `${SOURCES}people:\n  - {name: Anna, role: viewer, token: "\${TOKEN_ANNA}"}\n`, ['ib.yaml:3:12: error: people[0].name: use lower-case letters, digits, ., - and _']],
     ['an unknown role', person('    role: boss\n').replace('    role: viewer\n', ''), ['ib.yaml:5:11: error: people[0].role: Invalid option: expected one of "viewer"|"responder"|"admin"|"customer"']],
     ['a short token', `${SOURCES}people:\n  - {name: anna, role: viewer, token: short}\n`, ['ib.yaml:3:39: error: people[0].token: token must have at least 8 characters']],

@@ -67,9 +67,15 @@ describe('People', () => {
     }
   });
 
-  test('two people with one name, or one token, are refused', () => {
+  test('finds the person behind a Telegram account, or nobody', () => {
+    expect(people.byTelegramUserId(123456789)?.name).toBe('anna');
+    expect(people.byTelegramUserId(42)).toBeNull();
+  });
+
+  test('two people with one name, one token or one Telegram account are refused', () => {
     expect(() => new People([ANNA, { ...BORIS, name: 'anna' }])).toThrow('people[1].name: the same name as people[0]');
     expect(() => new People([ANNA, BORIS, { ...VERA, token: ANNA.token }])).toThrow('people[2].token: the same token as people[0]');
+    expect(() => new People([ANNA, { ...BORIS, telegramUserId: 123456789 }])).toThrow('people[1].telegramUserId: the same telegramUserId as people[0]');
   });
 
   test('duplicate detection names positions, never values', () => {

@@ -4,8 +4,9 @@ import { createChannel } from '../../../../src/notify/channels';
 import { TELEGRAM_MAX_TEXT, TelegramChannel } from '../../../../src/notify/channels/telegram';
 import { renderHtml, renderPlainText } from '../../../../src/notify/message-content';
 import { htmlToPlainText } from '../../../../src/notify/split-html';
+import { telegramBotsOf } from '../../../../src/notify/telegram-updates';
 import { FakeClock } from '../../../helpers/fake-clock';
-import { FakeTelegram, telegramHtmlError } from '../../../helpers/fake-telegram';
+import { buttonData, FakeTelegram, telegramHtmlError } from '../../../helpers/fake-telegram';
 import type { TelegramScript } from '../../../helpers/fake-telegram';
 import { LoopbackServer } from '../../../helpers/loopback-server';
 import { notificationFor, sampleAlerts, sampleIncident } from '../../../helpers/notifications';
@@ -192,6 +193,74 @@ describe('TelegramChannel messages', () => {
   });
 });
 
+describe('TelegramChannel buttons', () => {
+  const withButtons = () => channel({ buttons: { enabled: true } });
+
+  test('off by default: no keyboard on any message', async () => {
+    await channel().send(notificationFor('opened'));
+    expect(fake.requests[0]?.body).not.toHaveProperty('reply_markup');
+  });
+
+  test('the opening message carries the buttons that apply now; other events carry none', async () => {
+    await withButtons().send(notificationFor('opened'));
+    expect(buttonData(fake.messages[0]!.replyMarkup)).toEqual(['ib1:42:acknowledge', 'ib1:42:escalate', 'ib1:42:resolve']);
+    // Delivered after an acknowledge and an escalation to L3: only Resolve is left.
+    await withButtons().send(notificationFor('reopened', sampleIncident({ status: 'acknowledged', line: 'L3', reopenCount: 1 })));
+    expect(buttonData(fake.messages[1]!.replyMarkup)).toEqual(['ib1:42:resolve']);
+    await withButtons().send(notificationFor('acknowledged', sampleIncident({ status: 'acknowledged' })));
+    expect(fake.messages[2]!.replyMarkup).toBeNull();
+  });
+
+  test('a long opening message has its buttons under the first part, the one the ref keeps', async () => {
+    const n = longNotification(Array.from({ length: 150 }, (_, i) => `line ${i} ${'y'.repeat(80)}`).join('\n'));
+    expect(await withButtons().send(n)).toEqual({ ok: true, ref: { messageId: 100 } });
+    expect(fake.messages.length).toBeGreaterThan(1);
+    expect(fake.messages.map((m) => m.replyMarkup !== null)).toEqual(fake.messages.map((_, i) => i === 0));
+  });
+
+  test('an acknowledge or escalation made elsewhere updates the buttons; a resolve drops them', async () => {
+    const opened = await withButtons().send(notificationFor('opened'));
+    const ref = opened.ok ? (opened.ref ?? null) : null;
+    await withButtons().send(notificationFor('acknowledged', sampleIncident({ status: 'acknowledged' }), sampleAlerts(2), { ref }));
+    expect(fake.edits.at(-1)).toMatchObject({ method: 'editMessageReplyMarkup', messageId: 100 });
+    expect(buttonData(fake.messages[0]!.replyMarkup)).toEqual(['ib1:42:escalate', 'ib1:42:resolve']);
+    await withButtons().send(notificationFor('resolved', sampleIncident({ status: 'resolved' }), sampleAlerts(2), { ref }));
+    expect(fake.edits.at(-1)).toMatchObject({ method: 'editMessageText', messageId: 100 });
+    expect(fake.messages[0]!.replyMarkup).toBeNull();
+  });
+
+  test('a failed update of the buttons does not fail the notification', async () => {
+    fake.failNext('ok', { status: 429, retryAfter: 5 });
+    const outcome = await withButtons().send(notificationFor('escalated', sampleIncident({ line: 'L2' }), sampleAlerts(1), { ref: { messageId: 100 } }));
+    expect(outcome).toEqual({ ok: true, ref: { messageId: 100 } });
+  });
+
+  test.each([
+    ['enabled alone', { enabled: true }, { enabled: true, pollTimeout: 30_000 }],
+    ['a poll timeout', { enabled: true, pollTimeout: '50s' }, { enabled: true, pollTimeout: 50_000 }],
+  ])('config: %s', (_what, buttons, expected) => {
+    expect(telegramChannelSchema.parse({ name: 'tg', type: 'telegram', botToken: '1:abc', chatId: 1, buttons }).buttons).toEqual(expected);
+  });
+
+  test.each([['0s'], ['51s'], ['1500ms'], ['soon']])('config: a poll timeout of %s is refused', (pollTimeout) => {
+    expect(() => telegramChannelSchema.parse({ name: 'tg', type: 'telegram', botToken: '1:abc', chatId: 1, buttons: { enabled: true, pollTimeout } })).toThrow(/invalid poll timeout/);
+  });
+
+  test('one poller per bot: channels that share a token share it, channels without buttons have none', () => {
+    const parse = (c: Record<string, unknown>) => channelConfigSchema.parse({ type: 'telegram', chatId: 1, ...c });
+    const bots = telegramBotsOf([
+      parse({ name: 'l1', botToken: '1:a', buttons: { enabled: true } }),
+      parse({ name: 'l3', botToken: '1:a', buttons: { enabled: true, pollTimeout: '10s' } }),
+      parse({ name: 'ops', botToken: '2:b', buttons: { enabled: true, pollTimeout: '10s' } }),
+      parse({ name: 'quiet', botToken: '3:c' }),
+    ]);
+    expect(bots.map((b) => [b.channels, b.pollTimeoutMs])).toEqual([
+      [['l1', 'l3'], 30_000],
+      [['ops'], 10_000],
+    ]);
+  });
+});
+
 describe('fake Telegram HTML validator', () => {
   test.each([
     ['<b>ok</b> &amp; <a href="https://x.example/?a=1&amp;b=2">link</a>', null],
@@ -210,7 +279,7 @@ describe('fake Telegram HTML validator', () => {
 describe('registry', () => {
   test('a telegram entry parses with defaults, builds a TelegramChannel, and its token is a secret', () => {
     const config = channelConfigSchema.parse({ name: 'tg', type: 'telegram', botToken: '1:abc', chatId: '-100200' });
-    expect(config).toMatchObject({ apiUrl: 'https://api.telegram.org', timeoutMs: 10_000 });
+    expect(config).toMatchObject({ apiUrl: 'https://api.telegram.org', timeoutMs: 10_000, buttons: { enabled: false, pollTimeout: 30_000 } });
     expect(createChannel(config, { clock: new FakeClock() })).toBeInstanceOf(TelegramChannel);
     expect(channelSecrets(config)).toEqual(['1:abc']);
     expect(() => channelConfigSchema.parse({ name: 'tg', type: 'telegram', botToken: '1:abc', chatId: 1, token: 'typo' })).toThrow();
