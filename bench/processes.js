@@ -118,7 +118,8 @@ function killAll() {
 /**
  * Writes a daemon config in `dir`, shaped as config/incident-bridge.yaml: the repository's own
  * config with absolute paths to the store and the rules, one unauthenticated `alertmanager`
- * source, and the log level from INCIDENT_BRIDGE_LOG_LEVEL (warn by default). `configure(doc)`
+ * source, no notification channels and no customers, and the log level from
+ * INCIDENT_BRIDGE_LOG_LEVEL (warn by default). `configure(doc)`
  * may change the YAML document further (e.g. add notification channels).
  */
 function writeDaemonConfig(dir, { listen, dbFile, configure }) {
@@ -130,6 +131,10 @@ function writeDaemonConfig(dir, { listen, dbFile, configure }) {
   doc.setIn(['rules', 'dir'], path.join(REPO, 'rules'));
   doc.set('sources', doc.createNode([{ name: 'alertmanager', type: 'alertmanager' }]));
   doc.setIn(['log', 'level'], '${INCIDENT_BRIDGE_LOG_LEVEL:-warn}');
+  // The example's channels (the customers' webhooks) and customers are not part of a measurement;
+  // a scenario that measures notifications adds its own channels.
+  doc.setIn(['notifications', 'channels'], doc.createNode([]));
+  doc.delete('customers');
   if (configure) configure(doc);
   const file = path.join(dir, 'incident-bridge.yaml');
   fs.writeFileSync(file, doc.toString());
