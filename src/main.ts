@@ -5,7 +5,8 @@ const USAGE = `usage:
   incident-bridge check [--config FILE] [--strict] [--format text|json] [PATHS...]
   incident-bridge test [--config FILE] FILES...
   incident-bridge explain [--config FILE] [--source NAME|TYPE] [--db FILE] [--format text|json] PAYLOAD.json
-  incident-bridge incidents list|show|ack|assign|comment|escalate|resolve|reopen|pause|resume ... (incidents --help)`;
+  incident-bridge incidents list|show|ack|assign|comment|escalate|resolve|reopen|pause|resume ... (incidents --help)
+  incident-bridge sla due [--config FILE] --calendar NAME --from TIME --duration DUR`;
 
 /**
  * Dispatches to one command per file in cli/; exits with the command's status. A command's
@@ -24,6 +25,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./cli/explain')).runExplain(rest);
     case 'incidents':
       return (await import('./cli/incidents')).runIncidents(rest);
+    case 'sla':
+      return (await import('./cli/sla')).runSla(rest);
     case '--help':
     case '-h':
     case 'help':

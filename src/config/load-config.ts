@@ -4,6 +4,7 @@ import { FileProblemsError } from '../core/errors';
 import type { FileProblem } from '../core/errors';
 import { channelSecrets } from './channel-config';
 import { findDuplicatePeople } from './duplicate-people';
+import { slaProblems } from './sla-config';
 import { configSchema } from './schema';
 import type { Config } from './schema';
 import { expandEnvironment, parseYamlFile, problemAt, zodProblems } from './yaml-file';
@@ -92,6 +93,7 @@ export function parseConfig(file: string, text: string, overrides: ConfigOverrid
           : `the same Telegram user as people[${d.first}]; a button press must name one person`;
     more.push(problemAt(yaml, ['people', d.index, d.key], `people[${d.index}].${d.key}: ${what}`));
   }
+  more.push(...slaProblems(yaml, config));
   more.push(...customerProblems(yaml, config));
   const serveProblems: FileProblem[] = [];
   if (!isLoopback(config.listen)) {
@@ -175,7 +177,7 @@ function customerProblems(yaml: YamlFile, config: Config): FileProblem[] {
       owner.set(channel, c.name);
     });
     // SLA and escalation policies are defined by the config's sla and escalation sections.
-    const slaPolicies = new Set<string>();
+    const slaPolicies = new Set((config.sla?.policies ?? []).map((p) => p.name));
     const escalationPolicies = new Set<string>();
     if (c.sla !== undefined && !slaPolicies.has(c.sla)) problems.push(problemAt(yaml, at('sla'), `customers[${i}].sla: no SLA policy named "${c.sla}"`));
     if (c.escalation !== undefined && !escalationPolicies.has(c.escalation)) {

@@ -120,6 +120,50 @@ const person = z
     if (p.role !== 'customer' && p.customer !== undefined) ctx.addIssue({ code: 'custom', path: ['customer'], message: `customer is only for role customer, not ${p.role}` });
   });
 
+const slaTarget = z
+  .object({
+    response: durationMs,
+    resolution: durationMs,
+    /** The calendar of this target; default: the policy's. */
+    calendar: lowerCaseName.optional(),
+  })
+  .strict();
+
+/**
+ * SLA: working calendars (local working intervals per weekday in an IANA zone, holidays) and
+ * policies (response and resolution targets per priority, in working time of a calendar).
+ * `24x7` is a built-in calendar.
+ */
+const slaSchema = z
+  .object({
+    calendars: z
+      .array(
+        z
+          .object({
+            name: lowerCaseName,
+            timezone: z.string().min(1),
+            hours: z.partialRecord(z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']), z.array(z.string())).default({}),
+            holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'use a local date YYYY-MM-DD')).default([]),
+          })
+          .strict(),
+      )
+      .default([]),
+    policies: z
+      .array(
+        z
+          .object({
+            name: lowerCaseName,
+            calendar: lowerCaseName.default('24x7'),
+            targets: z.partialRecord(z.enum(PRIORITIES), slaTarget),
+          })
+          .strict(),
+      )
+      .min(1, 'an sla section needs at least one policy'),
+    /** The policy of health models (and customers) that name none; default: the first policy. */
+    default: lowerCaseName.optional(),
+  })
+  .strict();
+
 /** The events a customer's channels can hear, in the customer's wording. */
 export const CUSTOMER_EVENTS = ['opened', 'update', 'resolved'] as const;
 
@@ -150,6 +194,8 @@ export const configSchema = z
     sources: z.array(source).min(1, 'configure at least one source'),
     /** Who may use the API; without a person with a token the API is open, and only on loopback. */
     people: z.array(person).default([]),
+    /** SLA calendars and policies; without it incidents carry `sla: null`. */
+    sla: slaSchema.optional(),
     /** The support company's customers; a health model names its own (`customer:`). */
     customers: z.array(customer).default([]),
     limits: z
@@ -238,3 +284,6 @@ export type NotificationsConfig = Config['notifications'];
 export type NotifyRoute = NotificationsConfig['routes'][number];
 /** A metric defined in the config rather than a rule file: the fallback and the monitoring gap. */
 export type BuiltinMetricConfig = Pick<FallbackConfig, 'healthModel' | 'metric' | 'impact' | 'category' | 'priority' | 'groupBy' | 'title' | 'summary'>;
+
+/** The config's `sla` section. */
+export type SlaConfig = z.output<typeof slaSchema>;

@@ -1,0 +1,64 @@
+import { parseArgs } from 'node:util';
+import { DateTime } from 'luxon';
+import { loadConfig } from '../config/load-config';
+import { parseDurationMs } from '../core/duration';
+import { FileProblemsError, formatProblem } from '../core/errors';
+import { addWorkingTime, compileCalendars } from '../sla/calendar';
+import { DEFAULT_CONFIG } from './options';
+
+const USAGE = 'usage: incident-bridge sla due [--config FILE] --calendar NAME --from TIME --duration DUR';
+
+/**
+ * `incident-bridge sla due [--config FILE] --calendar NAME --from TIME --duration DUR`: prints the
+ * moment when DUR of working time of the calendar has passed from TIME (ISO 8601 with an offset),
+ * as ISO 8601 UTC, and exits 0. An unknown calendar, a bad time or duration, or a config with
+ * errors exits 1 with a message; a usage error exits 2.
+ */
+export function runSla(args: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): number {
+  const [sub, ...rest] = args;
+  if (sub !== 'due') {
+    err.write(`${sub ? `unknown sla command "${sub}"\n` : ''}${USAGE}\n`);
+    return 2;
+  }
+  let values: { config?: string; calendar?: string; from?: string; duration?: string };
+  try {
+    ({ values } = parseArgs({
+      args: rest,
+      options: { config: { type: 'string', short: 'c', default: DEFAULT_CONFIG }, calendar: { type: 'string' }, from: { type: 'string' }, duration: { type: 'string' } },
+      strict: true,
+    }));
+  } catch (error) {
+    err.write(`${(error as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (values.calendar === undefined || values.from === undefined || values.duration === undefined) {
+    err.write(`--calendar, --from and --duration are required\n${USAGE}\n`);
+    return 2;
+  }
+  let calendars;
+  try {
+    calendars = compileCalendars(loadConfig(values.config ?? DEFAULT_CONFIG).config.sla);
+  } catch (error) {
+    if (!(error instanceof FileProblemsError)) throw error;
+    for (const p of error.problems) err.write(`${formatProblem(p)}\n`);
+    return 1;
+  }
+  const calendar = calendars.get(values.calendar);
+  if (!calendar) {
+    err.write(`unknown calendar "${values.calendar}" (calendars: ${[...calendars.keys()].join(', ')})\n`);
+    return 1;
+  }
+  // The time must say its offset (Z or ±HH:MM): a local time would be ambiguous.
+  const from = DateTime.fromISO(values.from, { setZone: true });
+  if (!from.isValid || !/(?:Z|[+-]\d{2}(?::?\d{2})?)$/i.test(values.from)) {
+    err.write(`--from: "${values.from}" is not an ISO 8601 time with an offset (e.g. 2026-12-24T16:30:00+01:00 or ...Z)\n`);
+    return 1;
+  }
+  const duration = parseDurationMs(values.duration);
+  if (duration === null) {
+    err.write(`--duration: "${values.duration}" is not a duration (e.g. 15m, 4h, 3d)\n`);
+    return 1;
+  }
+  out.write(`${new Date(addWorkingTime(calendar, from.toMillis(), duration)).toISOString()}\n`);
+  return 0;
+}
