@@ -111,25 +111,13 @@ const CUSTOMER_TIMELINE = new Set(['opened', 'acknowledged', 'escalated', 'resol
  * runbook, alerts, notifications, internal notes or staff names.
  */
 export function customerIncidentJson(i: IncidentRecord): Record<string, unknown> {
-  return {
-    id: i.id,
-    status: i.status,
-    priority: i.priority,
-    impact: i.impact,
-    category: i.category,
-    healthModel: i.healthModel,
-    metric: i.metric,
-    customer: i.customer,
-    line: i.line,
-    resolutionNote: i.resolutionPublic ? i.resolutionNote : null,
-    paused: i.pausedAt !== null,
-    sla: null,
-    openedAt: iso(i.openedAt),
-    acknowledgedAt: iso(i.acknowledgedAt),
-    resolvedAt: iso(i.resolvedAt),
-    updatedAt: iso(i.updatedAt),
-  };
+  const all = incidentJson(i);
+  const view = Object.fromEntries(CUSTOMER_FIELDS.map((k) => [k, all[k]]));
+  return { ...view, resolutionNote: i.resolutionPublic ? i.resolutionNote : null };
 }
+
+/** The fields of the staff's view that a customer's view keeps (its order). */
+const CUSTOMER_FIELDS = ['id', 'status', 'priority', 'impact', 'category', 'healthModel', 'metric', 'customer', 'line', 'paused', 'sla', 'openedAt', 'acknowledgedAt', 'resolvedAt', 'updatedAt'];
 
 /** One incident with the part of its timeline its customer may see. */
 export function customerIncidentDetailJson(d: IncidentDetail): Record<string, unknown> {

@@ -3,6 +3,7 @@ import type { IncidentRecord } from '../store/store';
 import { en } from './locales/en';
 import type { Locale } from './locales/locale';
 import { ru } from './locales/ru';
+import { formatTime } from './message-content';
 import type { MessageContent } from './message-content';
 
 const LOCALE_TEXTS: Record<LocaleName, Locale> = { en, ru };
@@ -58,8 +59,4 @@ export function buildCustomerContent(input: {
     linkLabel: '',
     link: null,
   };
-}
-
-function formatTime(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }

@@ -96,7 +96,8 @@ function describeAlert(a: AlertRecord, t: Locale): string {
   return `${name}${where ? ` ${where}` : ''} (${t.alertStatuses[a.status]})`;
 }
 
-function formatTime(ms: number): string {
+/** A time as messages show it: `2026-05-04 10:00 UTC`. */
+export function formatTime(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
