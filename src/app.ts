@@ -158,7 +158,7 @@ export function createApp(options: AppOptions): App {
     customerChannels: (name) => config.customers.find((c) => c.name === name)?.channels ?? null,
     runAction: async (incidentId, command) => {
       const result = await runAction({ store: requireStore(), channelsFor: notifyChannels }, incidentId, command, clock.now().getTime());
-      afterAction(incidentId, command, result);
+      afterAction(incidentId, result.command, result);
       return result;
     },
     notifications: {

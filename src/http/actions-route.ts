@@ -1,9 +1,8 @@
 import express from 'express';
 import type { Router } from 'express';
 import { AppError, ForbiddenError, NotFoundError } from '../core/errors';
-import type { IncidentReadModel } from '../store/store';
 import type { Actor } from '../core/vocabulary';
-import type { ActionResult } from '../incidents/actions';
+import type { ActionResult, CommandFor } from '../incidents/actions';
 import { PERSON_ACTIONS } from '../incidents/state-machine';
 import type { PersonCommand } from '../incidents/state-machine';
 import { parsePersonCommand } from '../incidents/person-command-schema';
@@ -15,7 +14,7 @@ import { readBody } from './read-body';
 const MAX_ACTION_BODY_BYTES = 64 * 1024;
 
 /** Runs a person's command on an incident; app.ts gives it the store, the clock and the routing. */
-export type RunAction = (incidentId: number, command: PersonCommand) => Promise<ActionResult>;
+export type RunAction = (incidentId: number, command: CommandFor) => Promise<ActionResult>;
 
 /**
  * `POST /api/v1/incidents/{id}/{action}`: a person's action through the state machine. 200 with
@@ -26,7 +25,6 @@ export type RunAction = (incidentId: number, command: PersonCommand) => Promise<
 export function actionsRoute(deps: {
   people: People;
   runAction: RunAction;
-  readModel: Pick<IncidentReadModel, 'getIncident'>;
   /** The channels that reach a customer's contacts; null for an unknown customer. */
   customerChannels: (customer: string) => readonly string[] | null;
 }): Router {
@@ -43,26 +41,35 @@ export function actionsRoute(deps: {
     const actor: Actor = { type: 'person', name: person?.name ?? 'local' };
     const body = await jsonBody(req);
     const scope = person?.customer ?? null;
-    // A customer's person may only comment, publicly, on its own customer's incidents (others are 404).
-    const needsIncident = scope !== null || isPublic(body);
-    const incident = needsIncident ? ((await deps.readModel.getIncident(id))?.incident ?? null) : null;
-    if (needsIncident && (!incident || (scope !== null && incident.customer !== scope))) throw new NotFoundError(`incident ${id}`);
-    if (scope !== null && type !== 'comment') throw new ForbiddenError('customer', 'responder');
-    const parsed = parsePersonCommand(type, scope !== null && isObject(body) ? { ...body, public: true } : body, actor);
-    if ('issues' in parsed) throw new AppError('invalid_body', `invalid ${type} body`, 400, parsed.issues);
-    const { command } = parsed;
-    // Staff telling a customer need a customer to tell; a customer's own comment is public by nature.
-    if (incident && scope === null && command.type === 'comment' && command.public === true) {
-      if (incident.customer === null) throw new AppError('invalid_body', 'invalid comment body', 400, [{ path: 'public', message: 'the incident has no customer to tell' }]);
-      const channels = deps.customerChannels(incident.customer);
-      if (!channels || channels.length === 0) {
-        throw new AppError('invalid_body', 'invalid comment body', 400, [{ path: 'public', message: `customer "${incident.customer}" has no channels to tell it by` }]);
+    const parse = (raw: unknown): PersonCommand => {
+      const parsed = parsePersonCommand(type, raw, actor);
+      if ('issues' in parsed) throw new AppError('invalid_body', `invalid ${type} body`, 400, parsed.issues);
+      return parsed.command;
+    };
+    // Staff: the body is checked before the incident is read. A customer's person learns nothing
+    // of an incident that is not its customer's (404) before anything else.
+    const staffCommand = scope === null ? parse(body) : null;
+    if (staffCommand?.type === 'assign' && deps.people.list().length > 0 && !deps.people.byName(staffCommand.assignee)) {
+      throw new AppError('invalid_body', 'invalid assign body', 400, [{ path: 'assignee', message: `no person named "${staffCommand.assignee.slice(0, 64)}" is configured` }]);
+    }
+    // The checks that need the incident run on the unit's own read of it: one read, no race.
+    const result = await deps.runAction(id, (incident) => {
+      if (staffCommand === null) {
+        // A customer's person may only comment, publicly, on its own customer's incidents.
+        if (incident.customer !== scope) throw new NotFoundError(`incident ${id}`);
+        if (type !== 'comment') throw new ForbiddenError('customer', 'responder');
+        return parse(isObject(body) ? { ...body, public: true } : body);
       }
-    }
-    if (command.type === 'assign' && deps.people.list().length > 0 && !deps.people.byName(command.assignee)) {
-      throw new AppError('invalid_body', 'invalid assign body', 400, [{ path: 'assignee', message: `no person named "${command.assignee.slice(0, 64)}" is configured` }]);
-    }
-    const result = await deps.runAction(id, command);
+      // Staff telling a customer need a customer to tell.
+      if (staffCommand.type === 'comment' && staffCommand.public === true) {
+        if (incident.customer === null) throw new AppError('invalid_body', 'invalid comment body', 400, [{ path: 'public', message: 'the incident has no customer to tell' }]);
+        const channels = deps.customerChannels(incident.customer);
+        if (!channels || channels.length === 0) {
+          throw new AppError('invalid_body', 'invalid comment body', 400, [{ path: 'public', message: `customer "${incident.customer}" has no channels to tell it by` }]);
+        }
+      }
+      return staffCommand;
+    });
     res.json(incidentJson(result.incident));
   });
   return router;
@@ -70,10 +77,6 @@ export function actionsRoute(deps: {
 
 function isObject(body: unknown): body is Record<string, unknown> {
   return body !== null && typeof body === 'object' && !Array.isArray(body);
-}
-
-function isPublic(body: unknown): boolean {
-  return isObject(body) && body.public === true;
 }
 
 /** The JSON object of a request body; an empty body is `{}`. */

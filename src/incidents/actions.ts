@@ -1,12 +1,20 @@
 import { ConflictError, NotFoundError } from '../core/errors';
 import type { IncidentRecord, IncidentStore, IncidentTransaction } from '../store/store';
 import type { PersonCommand } from './commands';
-import { applyTransition } from './ingest';
-import type { NotifyChannels } from './ingest';
+import { applyTransition } from './apply-transition';
+import type { NotifyChannels } from './apply-transition';
 import { transition } from './state-machine';
 
-/** What a person's action did: the incident as it is now, and whether anything changed. */
+/**
+ * A person's command, or how to build it from the incident as the unit reads it: the caller's
+ * checks that depend on the incident (whose it is, whom it can tell) then run in the same unit,
+ * on the same read, and a throw there changes nothing.
+ */
+export type CommandFor = PersonCommand | ((incident: IncidentRecord) => PersonCommand);
+
+/** What a person's action did: the command, the incident as it is now, and whether anything changed. */
 export interface ActionResult {
+  command: PersonCommand;
   incident: IncidentRecord;
   changed: boolean;
   /** The status change it made, for the metrics: a resolve or a reopen by hand. */
@@ -19,13 +27,14 @@ export interface ActionResult {
  * whatever else the unit writes (a chat bot's update offset). Writes nothing before it throws:
  * NotFoundError for an unknown incident, ConflictError when its state forbids the command.
  */
-export async function applyAction(tx: IncidentTransaction, incidentId: number, command: PersonCommand, now: number, channelsFor?: NotifyChannels): Promise<ActionResult> {
+export async function applyAction(tx: IncidentTransaction, incidentId: number, commandFor: CommandFor, now: number, channelsFor?: NotifyChannels): Promise<ActionResult> {
   const incident = await tx.findIncident(incidentId);
   if (!incident) throw new NotFoundError(`incident ${incidentId}`);
+  const command = typeof commandFor === 'function' ? commandFor(incident) : commandFor;
   const t = transition(incident, command, now);
   if (t.conflict !== null) throw new ConflictError(t.conflict);
-  if (t.timeline.length === 0) return { incident, changed: false, outcome: null };
-  return { incident: applyTransition(tx, incident, t, now, channelsFor), changed: true, outcome: t.outcome };
+  if (t.timeline.length === 0) return { command, incident, changed: false, outcome: null };
+  return { command, incident: applyTransition(tx, incident, t, now, channelsFor), changed: true, outcome: t.outcome };
 }
 
 /**
@@ -38,7 +47,7 @@ export async function applyAction(tx: IncidentTransaction, incidentId: number, c
 export async function runAction(
   deps: { store: IncidentStore; channelsFor?: NotifyChannels },
   incidentId: number,
-  command: PersonCommand,
+  command: CommandFor,
   now: number,
 ): Promise<ActionResult> {
   const [settled] = await deps.store.runBatch([(tx) => applyAction(tx, incidentId, command, now, deps.channelsFor)]);

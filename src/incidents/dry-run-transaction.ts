@@ -74,7 +74,12 @@ export class DryRunTransaction implements IncidentTransaction {
   }
 
   async findIncident(id: number): Promise<IncidentRecord | null> {
-    return this.incidents.has(id) || (id > 0 && (await this.lookup.getIncident(id))) ? this.incident(id) : null;
+    if (!this.incidents.has(id)) {
+      const stored = id > 0 ? await this.lookup.getIncident(id) : null;
+      if (!stored) return null;
+      this.incidents.set(id, stored.incident);
+    }
+    return this.incident(id);
   }
 
   async activeIncident(key: string): Promise<IncidentRecord | null> {

@@ -1,12 +1,14 @@
 import type { Classification } from '../health-model/classify';
 import type { NormalizedAlert } from '../sources/source';
 import type { AlertHead, DeliveryReceipt, IncidentRecord, IncidentTransaction, NewAlert } from '../store/store';
-import type { Actor, NotifyEvent, Priority } from '../core/vocabulary';
+import type { Actor, Priority } from '../core/vocabulary';
 import { decideAlert, decideTarget } from './lifecycle';
 import type { AlertDecision } from './lifecycle';
 import { describeIncident } from './describe-incident';
+import { applyTransition, notify, writeTransition } from './apply-transition';
+import type { NotifyChannels } from './apply-transition';
 import { applyPatch, openIncident, transition } from './state-machine';
-import type { IncidentCommand, Notice, OpenCommand, Transition } from './state-machine';
+import type { IncidentCommand, OpenCommand, Transition } from './state-machine';
 
 /** An alert with what the rules in force made of it. */
 export interface ClassifiedAlert {
@@ -58,8 +60,7 @@ export interface AlertOutcome {
   supersededOn: number | null;
 }
 
-/** Routing of incident events to channel names. */
-export type NotifyChannels = (event: NotifyEvent, incident: Pick<IncidentRecord, 'healthModel' | 'priority' | 'category' | 'customer'>) => string[];
+export type { NotifyChannels } from './apply-transition';
 
 /**
  * Applies one webhook inside the caller's unit: stores each alert by source and fingerprint,
@@ -92,43 +93,6 @@ interface IngestUnit {
   now: number;
   policy: IngestPolicy;
   events: IncidentEvent[];
-}
-
-/**
- * Writes what the state machine decided: the patch, the timeline entries and the notifications,
- * all in the caller's unit. Returns the incident as it is now.
- */
-export function applyTransition(tx: IncidentTransaction, incident: IncidentRecord, t: Transition, now: number, channelsFor: NotifyChannels | undefined): IncidentRecord {
-  const after = writeTransition(tx, incident, t);
-  notify(tx, after, t.notify, now, channelsFor);
-  return after;
-}
-
-/** Writes a transition's patch and timeline entries; returns the incident as it is now. */
-function writeTransition(tx: IncidentTransaction, incident: IncidentRecord, t: Transition): IncidentRecord {
-  tx.updateIncident(incident.id, t.patch);
-  for (const entry of t.timeline) tx.appendTimeline(incident.id, entry);
-  return applyPatch(incident, t.patch);
-}
-
-function notify(tx: IncidentTransaction, incident: IncidentRecord, notices: readonly Notice[], now: number, channelsFor: NotifyChannels | undefined): void {
-  for (const n of notices) queueNotifications(tx, incident, n.event, now, channelsFor, n.step, n.note);
-}
-
-/** Queues the event's notifications in the caller's unit, so they commit with the change. */
-export function queueNotifications(
-  tx: IncidentTransaction,
-  incident: IncidentRecord,
-  event: NotifyEvent,
-  now: number,
-  channelsFor: NotifyChannels | undefined,
-  step = '',
-  note?: string,
-): void {
-  if (!channelsFor) return;
-  for (const channel of channelsFor(event, incident)) {
-    tx.enqueueNotification({ incidentId: incident.id, event, occurrence: incident.reopenCount, step, channel }, now, note === undefined ? undefined : { note });
-  }
 }
 
 /** A sender's acknowledge, comment or severity change goes on the incident's timeline. */

@@ -1,8 +1,9 @@
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import type { IncidentStore } from '../store/store';
-import { applyTransition } from './ingest';
-import type { IncidentEvent, NotifyChannels } from './ingest';
+import { applyTransition } from './apply-transition';
+import type { NotifyChannels } from './apply-transition';
+import type { IncidentEvent } from './ingest';
 import { transition } from './state-machine';
 
 const BATCH = 500;

@@ -1,18 +1,13 @@
 import type { ChannelConfig } from '../config/channel-config';
-import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
-import type { LocaleName } from '../core/vocabulary';
-import type { ActionResult } from '../incidents/actions';
-import type { NotifyChannels } from '../incidents/ingest';
-import type { PersonCommand } from '../incidents/state-machine';
-import type { IncidentReadModel, IncidentStore, IncidentTransaction } from '../store/store';
+import type { IncidentStore, IncidentTransaction } from '../store/store';
 import { backoffDelayMs } from './backoff';
 import type { BackoffPolicy } from './backoff';
 import { TelegramBotApi } from './telegram-bot-api';
 import type { BotApiAnswer } from './telegram-bot-api';
 import { parseUpdate } from './telegram-update';
 import { DUPLICATE, TelegramUpdateHandler } from './telegram-update-handler';
-import type { TelegramPerson } from './telegram-update-handler';
+import type { UpdateHandlerDeps } from './telegram-update-handler';
 
 /** What one poll did, and how long to wait before the next one. */
 export interface PollOutcome {
@@ -34,23 +29,13 @@ export interface TelegramBotSettings {
   channels: string[];
 }
 
-/** Everything the poller needs, passed in by app.ts. */
-export interface TelegramUpdatePollerDeps {
+/** Everything the poller needs, passed in by app.ts: what its handler needs, the bot and the store. */
+export type TelegramUpdatePollerDeps = Pick<UpdateHandlerDeps, 'readModel' | 'clock' | 'logger' | 'locale' | 'publicUrl' | 'personFor' | 'channelsFor' | 'onAction'> & {
   bot: TelegramBotSettings;
   store: IncidentStore;
-  readModel: Pick<IncidentReadModel, 'getIncident' | 'pastResolutions'>;
-  clock: Clock;
-  logger: Logger;
-  locale: LocaleName;
-  publicUrl: string | null;
-  /** The configured person with this Telegram user id, or null for a stranger. */
-  personFor(telegramUserId: number): TelegramPerson | null;
-  channelsFor?: NotifyChannels;
-  /** Called after an action changed an incident and committed (log, metrics, deliver now). */
-  onAction?(incidentId: number, command: PersonCommand, result: ActionResult): void;
   backoff?: BackoffPolicy;
   random?: () => number;
-}
+};
 
 /** The updates the poller asks for: button presses, and messages for replies to a resolution prompt. */
 export const ALLOWED_UPDATES = ['callback_query', 'message'] as const;
@@ -81,14 +66,8 @@ export class TelegramUpdatePoller {
     this.log = deps.logger.child({ telegramBot: this.api.botId, channels: deps.bot.channels });
     this.offsetKey = `telegram:${this.api.botId}:offset`;
     this.handler = new TelegramUpdateHandler({
-      readModel: deps.readModel,
-      clock: deps.clock,
+      ...deps,
       logger: this.log,
-      locale: deps.locale,
-      publicUrl: deps.publicUrl,
-      personFor: (id) => deps.personFor(id),
-      ...(deps.channelsFor ? { channelsFor: deps.channelsFor } : {}),
-      ...(deps.onAction ? { onAction: deps.onAction } : {}),
       botId: this.api.botId,
       call: (method, body) => this.call(method, body),
       commit: (updateId, work) => this.commit(updateId, work),

@@ -176,18 +176,12 @@ async function runAct(act: RuleTestAct, pipeline: Pipeline, loaded: LoadedConfig
 /** The notifications queued after `afterId`, with their incident's health model and metric. */
 async function queuedSince(pipeline: Pipeline, afterId: number): Promise<({ id: number } & QueuedNotification)[]> {
   const rows = await pipeline.readModel.listNotifications({ afterId, limit: 100_000 });
-  const incidents = new Map<number, { healthModel: string; metric: string }>();
-  const out: ({ id: number } & QueuedNotification)[] = [];
-  for (const n of rows) {
-    let incident = incidents.get(n.incidentId);
-    if (!incident) {
-      const detail = await pipeline.readModel.getIncident(n.incidentId);
-      incident = { healthModel: detail?.incident.healthModel ?? '', metric: detail?.incident.metric ?? '' };
-      incidents.set(n.incidentId, incident);
-    }
-    out.push({ id: n.id, channel: n.channel, event: n.event, ...incident });
-  }
-  return out;
+  if (rows.length === 0) return [];
+  const incidents = new Map((await pipeline.readModel.listIncidents({ limit: 10_000 })).map((i) => [i.id, i]));
+  return rows.map((n) => {
+    const incident = incidents.get(n.incidentId);
+    return { id: n.id, channel: n.channel, event: n.event, healthModel: incident?.healthModel ?? '', metric: incident?.metric ?? '' };
+  });
 }
 
 function stepBody(step: RuleTestStep, at: number, startMs: number, fixturesDir: string): unknown {

@@ -7,7 +7,7 @@ export interface ApiAnswer {
 }
 
 /**
- * Sends one request to a test daemon. A body that is not a string is sent as JSON. `seen`
+ * Sends one request to a test daemon. A body that is not a string or a Buffer is sent as JSON. `seen`
  * collects every answer, for tests that check what a client was ever told.
  */
 export async function callApi(
@@ -20,7 +20,7 @@ export async function callApi(
   const res = await fetch(`${baseUrl}${pathAndQuery}`, {
     method,
     headers: body === undefined ? (options.headers ?? {}) : { 'content-type': 'application/json', ...options.headers },
-    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    ...(body === undefined ? {} : { body: typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body) }),
   });
   const text = await res.text();
   let json: Record<string, unknown>;

@@ -6,6 +6,7 @@ import type { App } from '../../src/app';
 import { parseConfig } from '../../src/config/load-config';
 import type { Clock } from '../../src/core/clock';
 import { createLogger } from '../../src/core/logger';
+import { callApi } from './api-client';
 import { RULES_DIR } from './fixtures';
 
 /** A daemon on 127.0.0.1:0 with a real SQLite file, and HTTP helpers. */
@@ -60,19 +61,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   await app.start();
   const url = app.url();
   const call = async (method: string, p: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const res = await fetch(`${url}${p}`, {
-      method,
-      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
-      ...(body === undefined ? {} : { body: typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    let json: Record<string, unknown>;
-    try {
-      json = JSON.parse(text) as Record<string, unknown>;
-    } catch {
-      json = { text };
-    }
-    return { status: res.status, json };
+    const { status, json } = await callApi(url, method, p, { headers, body });
+    return { status, json };
   };
   return {
     app,

@@ -196,6 +196,9 @@ export function resolutionsQuery(filter: { metric: boolean }): string {
     AND health_model = @healthModel ${filter.metric ? 'AND metric = @metric' : ''} AND id <> @excludeId ORDER BY resolved_at DESC, id DESC LIMIT @limit`;
 }
 
+/** Appends one timeline entry: incident, at, event, actor type and name, detail (JSON). */
+export const INSERT_TIMELINE = 'INSERT INTO timeline (incident_id, at, event, actor_type, actor_name, detail) VALUES (?, ?, ?, ?, ?, ?)';
+
 /** Maps a timeline row to its entry. */
 export function timelineFromRow(t: Row): TimelineEntry & { id: number } {
   return {

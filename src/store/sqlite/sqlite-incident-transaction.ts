@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { AlertHead, AlertRecord, DeliveryReceipt, IncidentRecord, IncidentTransaction, NewAlert, NewIncident, NotificationIdentity, NotificationPayload, TimelineEntry } from '../store';
 import { notificationKey } from '../store';
-import { ALERT_COLUMNS, ALERT_HEAD_COLUMNS, INCIDENT_COLUMNS, STORE_LOOKUPS, alertHeadFromRow, incidentFromRow, toColumn } from './rows';
+import { ALERT_COLUMNS, ALERT_HEAD_COLUMNS, INCIDENT_COLUMNS, INSERT_TIMELINE, STORE_LOOKUPS, alertHeadFromRow, incidentFromRow, toColumn } from './rows';
 
 type Row = Record<string, unknown>;
 
@@ -38,7 +38,7 @@ export class SqliteIncidentTransaction implements IncidentTransaction {
         auto_resolve, hold_down_ms)
         VALUES (@key, @status, @priority, @impact, @category, @healthModel, @metric, @customer, @title, @summary, @runbookUrl,
         @groupLabels, @alertCount, @firingCount, @deliveryCount, @startedAt, @openedAt, @updatedAt, @autoResolve, @holdDownMs)`),
-      appendTimeline: p('INSERT INTO timeline (incident_id, at, event, actor_type, actor_name, detail) VALUES (?, ?, ?, ?, ?, ?)'),
+      appendTimeline: p(INSERT_TIMELINE),
       enqueue: p(`INSERT OR IGNORE INTO notifications (incident_id, event, occurrence, step, channel, idempotency_key, status, next_attempt_at, created_at, age_from, payload)
         VALUES (@incidentId, @event, @occurrence, @step, @channel, @key, 'pending', @now, @now, @now, @payload)`),
       readState: p('SELECT value FROM daemon_state WHERE key = ?'),
@@ -84,8 +84,9 @@ export class SqliteIncidentTransaction implements IncidentTransaction {
   }
 
   findIncident(id: number): Promise<IncidentRecord | null> {
-    if (!this.incidents.has(id) && this.stmt.incident!.get(id) === undefined) return Promise.resolve(null);
-    return this.incident(id);
+    if (this.incidents.has(id)) return this.incident(id);
+    const row = this.stmt.incident!.get(id) as Row | undefined;
+    return Promise.resolve(row ? this.remember(row) : null);
   }
 
   activeIncident(key: string): Promise<IncidentRecord | null> {

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { IncidentRecord, NotificationContext, NotificationRecord, OutboxStore, TimelineEntry } from '../store';
-import { STORE_LOOKUPS, alertFromRow, incidentFromRow, notificationFromRow, resolutionFromRow, resolutionsQuery } from './rows';
+import { INSERT_TIMELINE, STORE_LOOKUPS, alertFromRow, incidentFromRow, notificationFromRow, resolutionFromRow, resolutionsQuery } from './rows';
 import { walSyncOf } from './wal-sync';
 import type { WalSync } from './wal-sync';
 import { writeLockOf } from './write-lock';
@@ -41,8 +41,7 @@ export class SqliteOutboxStore implements OutboxStore {
       sent: p("UPDATE notifications SET status = 'sent', sent_at = ?, lease_until = NULL, last_error = NULL WHERE id = ?"),
       retry: p('UPDATE notifications SET next_attempt_at = ?, last_error = ?, lease_until = NULL WHERE id = ?'),
       dead: p("UPDATE notifications SET status = 'dead', dead_at = ?, last_error = ?, lease_until = NULL WHERE id = ?"),
-      told: p('INSERT INTO timeline (incident_id, at, event, actor_type, actor_name, detail) VALUES (?, ?, ?, ?, ?, ?)'),
-      timeline: p("INSERT INTO timeline (incident_id, at, event, actor_type, actor_name, detail) VALUES (?, ?, ?, 'system', 'outbox', ?)"),
+      timeline: p(INSERT_TIMELINE),
       defer: p(`UPDATE notifications SET next_attempt_at = MAX(next_attempt_at, @until), lease_until = NULL
         WHERE channel = @channel AND status = 'pending' AND id <> @except`),
       requeue: p("UPDATE notifications SET status = 'pending', next_attempt_at = ?, age_from = ?, lease_until = NULL, dead_at = NULL WHERE id = ?"),
@@ -91,27 +90,27 @@ export class SqliteOutboxStore implements OutboxStore {
   markSent(id: number, nowMs: number, ref?: Record<string, unknown>, told?: TimelineEntry): Promise<void> {
     return this.write(() => {
       this.s.sent!.run(nowMs, id);
-      this.saveRef(id, nowMs, ref);
-      if (told) {
-        const n = notificationFromRow(this.s.byId!.get(id) as Row);
-        this.s.told!.run(n.incidentId, told.at, told.event, told.actor.type, told.actor.name, JSON.stringify(told.detail));
-      }
+      if (!ref && !told) return;
+      const n = this.row(id);
+      this.saveRef(n, nowMs, ref);
+      if (told) this.appendTimeline(n, told);
     });
   }
 
   markRetry(id: number, nextAttemptAt: number, error: string, ref?: Record<string, unknown>): Promise<void> {
     return this.write(() => {
       this.s.retry!.run(nextAttemptAt, error, id);
-      this.saveRef(id, nextAttemptAt, ref);
+      if (ref) this.saveRef(this.row(id), nextAttemptAt, ref);
     });
   }
 
   markDead(id: number, nowMs: number, error: string, ref?: Record<string, unknown>): Promise<void> {
     return this.write(() => {
       this.s.dead!.run(nowMs, error, id);
-      this.saveRef(id, nowMs, ref);
-      const n = notificationFromRow(this.s.byId!.get(id) as Row);
-      this.s.timeline!.run(n.incidentId, nowMs, 'notification_dead', JSON.stringify({ channel: n.channel, event: n.event, attempts: n.attempts, reason: error }));
+      const n = this.row(id);
+      this.saveRef(n, nowMs, ref);
+      const detail = { channel: n.channel, event: n.event, attempts: n.attempts, reason: error };
+      this.appendTimeline(n, { at: nowMs, event: 'notification_dead', actor: { type: 'system', name: 'outbox' }, detail });
     });
   }
 
@@ -147,9 +146,16 @@ export class SqliteOutboxStore implements OutboxStore {
     await this.wal.sync();
   }
 
-  private saveRef(id: number, nowMs: number, ref?: Record<string, unknown>): void {
-    if (!ref) return;
-    const n = notificationFromRow(this.s.byId!.get(id) as Row);
-    this.s.saveRef!.run(n.incidentId, n.channel, JSON.stringify(ref), nowMs);
+  /** The notification's row, read once per write that needs it. */
+  private row(id: number): NotificationRecord {
+    return notificationFromRow(this.s.byId!.get(id) as Row);
+  }
+
+  private saveRef(n: NotificationRecord, nowMs: number, ref?: Record<string, unknown>): void {
+    if (ref) this.s.saveRef!.run(n.incidentId, n.channel, JSON.stringify(ref), nowMs);
+  }
+
+  private appendTimeline(n: NotificationRecord, entry: TimelineEntry): void {
+    this.s.timeline!.run(n.incidentId, entry.at, entry.event, entry.actor.type, entry.actor.name, JSON.stringify(entry.detail));
   }
 }
