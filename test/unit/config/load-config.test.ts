@@ -1,18 +1,8 @@
 import path from 'node:path';
 import { parseConfig } from '../../../src/config/load-config';
-import { FileProblemsError, formatProblem } from '../../../src/core/errors';
 import { REPO_DIR } from '../../helpers/fixtures';
 import { loadConfig } from '../../../src/config/load-config';
-
-function problems(text: string, env: NodeJS.ProcessEnv = {}): string[] {
-  try {
-    parseConfig('ib.yaml', text, {}, env);
-  } catch (error) {
-    if (error instanceof FileProblemsError) return error.problems.map(formatProblem);
-    throw error;
-  }
-  throw new Error('expected the config to be rejected');
-}
+import { rejectedConfig as problems } from '../../helpers/config-problems';
 
 describe('config', () => {
   test('the example config loads as it is, with paths relative to its file', () => {

@@ -1,18 +1,11 @@
 import { parseConfig } from '../../../src/config/load-config';
-import { FileProblemsError, formatProblem } from '../../../src/core/errors';
+import { formatProblem } from '../../../src/core/errors';
+import { rejectedConfig } from '../../helpers/config-problems';
 
 const SOURCES = 'sources: [{name: am, type: alertmanager}]\n';
 const ENV = { TOKEN_ANNA: 'anna-token-0123456789', TOKEN_BORIS: 'boris-token-9876543210' };
 
-function problems(text: string, env: NodeJS.ProcessEnv = ENV): string[] {
-  try {
-    parseConfig('ib.yaml', text, {}, env);
-  } catch (error) {
-    if (error instanceof FileProblemsError) return error.problems.map(formatProblem);
-    throw error;
-  }
-  throw new Error('expected the config to be rejected');
-}
+const problems = (text: string, env: NodeJS.ProcessEnv = ENV): string[] => rejectedConfig(text, env);
 
 describe('people in the config', () => {
   test('every key of the contract, tokens from the environment, registered as secrets', () => {

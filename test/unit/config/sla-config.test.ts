@@ -1,18 +1,7 @@
-import { parseConfig } from '../../../src/config/load-config';
-import { FileProblemsError, formatProblem } from '../../../src/core/errors';
+import { configProblems as problems } from '../../helpers/config-problems';
 
 const SOURCES = 'sources: [{name: am, type: alertmanager}]\n';
 const TARGETS = '{P1: {response: 15m, resolution: 4h}, P2: {response: 30m, resolution: 8h}, P3: {response: 4h, resolution: 3d}, P4: {response: 1d, resolution: 10d}}';
-
-function problems(text: string): string[] {
-  try {
-    parseConfig('ib.yaml', text, {}, {});
-  } catch (error) {
-    if (error instanceof FileProblemsError) return error.problems.map(formatProblem);
-    throw error;
-  }
-  return [];
-}
 
 const calendar = (fields: string) => `${SOURCES}sla:\n  calendars:\n    - name: office\n${fields}  policies:\n    - {name: standard, calendar: office, targets: ${TARGETS}}\n`;
 
