@@ -4,6 +4,7 @@ import { FileProblemsError } from '../core/errors';
 import type { FileProblem } from '../core/errors';
 import { channelSecrets } from './channel-config';
 import { findDuplicatePeople } from './duplicate-people';
+import { escalationProblems } from './escalation-config';
 import { slaProblems } from './sla-config';
 import { configSchema } from './schema';
 import type { Config } from './schema';
@@ -94,6 +95,7 @@ export function parseConfig(file: string, text: string, overrides: ConfigOverrid
     more.push(problemAt(yaml, ['people', d.index, d.key], `people[${d.index}].${d.key}: ${what}`));
   }
   more.push(...slaProblems(yaml, config));
+  more.push(...escalationProblems(yaml, config));
   more.push(...customerProblems(yaml, config));
   const serveProblems: FileProblem[] = [];
   if (!isLoopback(config.listen)) {
@@ -160,6 +162,8 @@ function customerProblems(yaml: YamlFile, config: Config): FileProblem[] {
   const channels = new Set(config.notifications.channels.map((c) => c.name));
   const owner = new Map<string, string>();
   const names = new Set<string>();
+  const slaPolicies = new Set((config.sla?.policies ?? []).map((p) => p.name));
+  const escalationPolicies = new Set((config.escalation?.policies ?? []).map((p) => p.name));
   config.customers.forEach((c, i) => {
     const at = (...path: (string | number)[]) => ['customers', i, ...path];
     if (names.has(c.name)) problems.push(problemAt(yaml, at('name'), `customers[${i}].name: duplicate customer name "${c.name}"`));
@@ -176,9 +180,6 @@ function customerProblems(yaml: YamlFile, config: Config): FileProblem[] {
       }
       owner.set(channel, c.name);
     });
-    // SLA and escalation policies are defined by the config's sla and escalation sections.
-    const slaPolicies = new Set((config.sla?.policies ?? []).map((p) => p.name));
-    const escalationPolicies = new Set<string>();
     if (c.sla !== undefined && !slaPolicies.has(c.sla)) problems.push(problemAt(yaml, at('sla'), `customers[${i}].sla: no SLA policy named "${c.sla}"`));
     if (c.escalation !== undefined && !escalationPolicies.has(c.escalation)) {
       problems.push(problemAt(yaml, at('escalation'), `customers[${i}].escalation: no escalation policy named "${c.escalation}"`));

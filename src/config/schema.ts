@@ -164,6 +164,63 @@ const slaSchema = z
   })
   .strict();
 
+/**
+ * Support lines: the channels where each line hears about the incidents it owns. A line left out
+ * hears only what `notifications.routes` send.
+ */
+const linesSchema = z.partialRecord(
+  z.enum(LINES),
+  z
+    .object({
+      channels: z.array(z.string().min(1)).min(1, 'a line needs at least one channel (leave the line out instead)'),
+    })
+    .strict(),
+);
+
+/** The clocks an escalation step watches: the SLA's response and resolution, and the acknowledge timeout. */
+export const ESCALATION_CLOCKS = ['response', 'resolution', 'acknowledged'] as const;
+export type EscalationClock = (typeof ESCALATION_CLOCKS)[number];
+
+/** What a due step does: remind the current line, move up a line, or remind the line it names. */
+export const ESCALATION_ACTIONS = ['remind', 'escalate', 'notify'] as const;
+export type EscalationAction = (typeof ESCALATION_ACTIONS)[number];
+
+/**
+ * One step of an escalation policy. `at` stays as written (`50%`, `10m`); parseStepAt reads it
+ * and escalationProblems reports what it cannot read. YAML reads `50%` and `10m` as strings; a bare
+ * number has no unit, so it is refused here.
+ */
+const escalationStep = z
+  .object({
+    clock: z.enum(ESCALATION_CLOCKS),
+    at: z
+      .string({
+        error: (issue) => (issue.input === undefined ? undefined : 'expected a share of the target such as 50% or a duration such as 10m, not a bare number'),
+      })
+      .describe('A share of the clock\'s target (50%) or an amount of working time (10m); the acknowledged clock takes only a duration'),
+    action: z.enum(ESCALATION_ACTIONS),
+    line: z.enum(LINES).optional().describe('The line a notify step reminds; only for notify'),
+  })
+  .strict();
+
+/** Escalation policies (steps on the SLA clocks) and the default one of health models that name none. */
+const escalationSchema = z
+  .object({
+    policies: z
+      .array(
+        z
+          .object({
+            name: lowerCaseName,
+            steps: z.array(escalationStep),
+          })
+          .strict(),
+      )
+      .min(1, 'an escalation section needs at least one policy'),
+    /** The policy of health models (and customers) that name none; default: the first policy. */
+    default: lowerCaseName.optional(),
+  })
+  .strict();
+
 /** The events a customer's channels can hear, in the customer's wording. */
 export const CUSTOMER_EVENTS = ['opened', 'update', 'resolved'] as const;
 
@@ -196,6 +253,10 @@ export const configSchema = z
     people: z.array(person).default([]),
     /** SLA calendars and policies; without it incidents carry `sla: null`. */
     sla: slaSchema.optional(),
+    /** The channels of each support line; without it the routes alone choose the channels. */
+    lines: linesSchema.optional(),
+    /** Escalation policies: what happens as an incident's clocks run; a health model may name one (`escalation:`). */
+    escalation: escalationSchema.optional(),
     /** The support company's customers; a health model names its own (`customer:`). */
     customers: z.array(customer).default([]),
     limits: z
@@ -287,3 +348,11 @@ export type BuiltinMetricConfig = Pick<FallbackConfig, 'healthModel' | 'metric' 
 
 /** The config's `sla` section. */
 export type SlaConfig = z.output<typeof slaSchema>;
+
+/** The config's `lines` section: the channels of each support line. */
+export type LinesConfig = z.output<typeof linesSchema>;
+
+/** The config's `escalation` section. */
+export type EscalationConfig = z.output<typeof escalationSchema>;
+export type EscalationPolicyConfig = EscalationConfig['policies'][number];
+export type EscalationStepConfig = EscalationPolicyConfig['steps'][number];
