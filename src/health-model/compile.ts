@@ -17,6 +17,10 @@ export interface CompileDefaults {
   resolveHoldDownMs: number;
   /** The config's customers, by name, with the policies their health models take by default. */
   customers: ReadonlyMap<string, { sla: string | null; escalation: string | null }>;
+  /** The names of the config's SLA policies; a health model may name only these. */
+  slaPolicies: ReadonlySet<string>;
+  /** The names of the config's escalation policies; a health model may name only these. */
+  escalationPolicies: ReadonlySet<string>;
 }
 
 const DEFAULT_TITLE = '{{ labels.alertname | default: metric }}';
@@ -37,6 +41,7 @@ export function compileHealthModel(
     const known = [...defaults.customers.keys()];
     problems.push(problemAt(yaml, ['customer'], `customer: no customer named "${data.customer}" in the config${known.length ? ` (customers: ${known.join(', ')})` : ''}`));
   }
+  problems.push(...policyProblems(yaml, data, defaults));
   const model: HealthModel = {
     name: data.name,
     description: data.description ?? '',
@@ -105,6 +110,20 @@ export function compileHealthModel(
     names.add(m.name);
   });
   return { metrics, model, problems };
+}
+
+/** A health model's `sla:` and `escalation:` must name a policy of the config. */
+function policyProblems(yaml: YamlFile, data: HealthModelData, defaults: CompileDefaults): FileProblem[] {
+  const problems: FileProblem[] = [];
+  const check = (key: 'sla' | 'escalation', known: ReadonlySet<string>, what: string) => {
+    const name = data[key];
+    if (name === undefined || known.has(name)) return;
+    const where = known.size > 0 ? ` (policies: ${[...known].join(', ')})` : ` (it has no ${key} section)`;
+    problems.push(problemAt(yaml, [key], `${key}: no ${what} policy named "${name}" in the config${where}`));
+  };
+  check('sla', defaults.slaPolicies, 'SLA');
+  check('escalation', defaults.escalationPolicies, 'escalation');
+  return problems;
 }
 
 function scalarProblem(yaml: YamlFile, path: PropertyKey[], offset: number, message: string): FileProblem {

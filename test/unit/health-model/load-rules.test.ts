@@ -4,6 +4,8 @@ import { formatProblem } from '../../../src/core/errors';
 import { REPO_DIR } from '../../helpers/fixtures';
 import { listRuleFiles, loadRuleFiles, ruleLoadOptions } from '../../../src/health-model/load-rules';
 import { DEFAULTS, exampleRuleSet, loadFiles } from '../../helpers/rules';
+import { configSchema } from '../../../src/config/schema';
+import type { Config } from '../../../src/config/schema';
 
 const BAD_DIR = 'test/fixtures/rules/bad';
 
@@ -32,6 +34,26 @@ describe('loading health models', () => {
     expect(problems.map(formatProblem)).toEqual([`${file}:3:11: error: customer: no customer named "nobody-we-serve" in the config (customers: acme)`]);
     // A config without customers leaves the names unchecked: one company, no customer list.
     expect(loadFiles([file]).ruleSet?.healthModels[0]?.customer).toBe('nobody-we-serve');
+  });
+
+  test("a health model's sla and escalation must name policies of the config", () => {
+    const file = path.join(BAD_DIR, 'unknown-policies.yaml');
+    const config = (sla: string, escalation: string) =>
+      configSchema.parse({
+        sources: [{ name: 'am', type: 'alertmanager' }],
+        sla: { policies: [{ name: sla, targets: {} }] },
+        escalation: { policies: [{ name: escalation, steps: [{ clock: 'response', at: '50%', action: 'remind' }] }] },
+      });
+    const load = (c: Config) => loadRuleFiles([file], ruleLoadOptions(c, 'incident-bridge.yaml', '', { now: () => new Date(0) }));
+    const known = load(config('gold', 'by-sla'));
+    expect(known.problems).toEqual([]);
+    expect(known.ruleSet?.healthModels[0]).toMatchObject({ sla: 'gold', escalation: 'by-sla' });
+    const unknown = load(config('standard', 'by-time'));
+    expect(unknown.ruleSet).toBeNull();
+    expect(unknown.problems.map(formatProblem)).toEqual([
+      `${file}:4:6: error: sla: no SLA policy named "gold" in the config (policies: standard)`,
+      `${file}:5:13: error: escalation: no escalation policy named "by-sla" in the config (policies: by-time)`,
+    ]);
   });
 
   const badFiles = readdirSync(path.join(REPO_DIR, BAD_DIR)).filter((f) => f.endsWith('.yaml'));
