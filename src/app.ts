@@ -96,7 +96,7 @@ export function createApp(options: AppOptions): App {
     now: () => clock.now().getTime(),
   });
   const channels = new Map<string, Channel>(config.notifications.channels.map((c) => [c.name, createChannel(c, { clock })]));
-  const routing: RoutingConfig = { routes: config.notifications.routes, channels: [...channels.keys()], customers: config.customers, locale: config.notifications.locale };
+  const routing: RoutingConfig = { routes: config.notifications.routes, channels: [...channels.keys()], lines: config.lines, customers: config.customers, locale: config.notifications.locale };
   const notifyChannels: NotifyChannels = incidentRouter(routing);
   const timersOn = options.timers ?? true;
   let outboxWorker: OutboxWorker | null = null;

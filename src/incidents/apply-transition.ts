@@ -4,7 +4,7 @@ import type { Notice, Transition } from './commands';
 import { applyPatch } from './state-machine';
 
 /** Routing of incident events to channel names. */
-export type NotifyChannels = (event: NotifyEvent, incident: Pick<IncidentRecord, 'healthModel' | 'priority' | 'category' | 'customer'>) => string[];
+export type NotifyChannels = (event: NotifyEvent, incident: Pick<IncidentRecord, 'healthModel' | 'priority' | 'category' | 'customer' | 'line'>) => string[];
 
 /**
  * Writes what the state machine decided: the patch, the timeline entries and the notifications,

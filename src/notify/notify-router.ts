@@ -1,11 +1,12 @@
-import type { NotifyRoute } from '../config/schema';
-import type { Category, LocaleName, NotifyEvent, Priority } from '../core/vocabulary';
+import type { LinesConfig, NotifyRoute } from '../config/schema';
+import type { Category, Line, LocaleName, NotifyEvent, Priority } from '../core/vocabulary';
 
-/** What routing looks at. */
+/** What routing looks at: what routes match on, and the line that owns the incident now. */
 export interface RoutedIncident {
   healthModel: string;
   priority: Priority;
   category: Category;
+  line: Line;
 }
 
 /**
@@ -13,7 +14,7 @@ export interface RoutedIncident {
  * channels and stops unless it says `continue`. With no routes at all, every event goes to
  * every channel. Pure; each channel appears once.
  */
-export function channelsFor(event: NotifyEvent, incident: RoutedIncident, routes: readonly NotifyRoute[], allChannels: readonly string[]): string[] {
+export function channelsFor(event: NotifyEvent, incident: Omit<RoutedIncident, 'line'>, routes: readonly NotifyRoute[], allChannels: readonly string[]): string[] {
   if (routes.length === 0) return [...allChannels];
   const out: string[] = [];
   for (const r of routes) {
@@ -27,25 +28,40 @@ export function channelsFor(event: NotifyEvent, incident: RoutedIncident, routes
   return out;
 }
 
-/** What routing needs of the config: routes, channel names and the customers with their channels. */
+/** What routing needs of the config: routes, channel names, the support lines' channels and the customers with their channels. */
 export interface RoutingConfig {
   routes: readonly NotifyRoute[];
   channels: readonly string[];
+  /** With lines, a support-line event goes to the line's channels plus what the routes add. */
+  lines?: LinesConfig | undefined;
   customers: readonly { name: string; channels: readonly string[]; events: readonly string[]; locale?: LocaleName | undefined }[];
   locale: LocaleName;
 }
 
 /**
- * Routes every incident event: the support line's channels by the routes (never a customer's
- * channel, even with no routes at all), plus, for an incident of a customer, that customer's
- * channels for the events it hears (`update` goes to customers only). Pure.
+ * Routes every incident event: the support line's channels, plus, for an incident of a customer,
+ * that customer's channels for the events it hears (`update` goes to customers only). Without
+ * `lines`, the support line's channels are the routes' (every channel with no routes). With
+ * `lines`, they are the channels of the line concerned (the third argument, by default the
+ * incident's own line) followed by those the routes add; a channel no line or route names hears
+ * nothing. A customer's channel is never a support channel, even with no routes at all. Pure;
+ * each channel appears once.
  */
-export function incidentRouter(config: RoutingConfig): (event: NotifyEvent, incident: RoutedIncident & { customer: string | null }) => string[] {
+export function incidentRouter(config: RoutingConfig): (event: NotifyEvent, incident: RoutedIncident & { customer: string | null }, line?: Line) => string[] {
   const customerChannels = new Set(config.customers.flatMap((c) => c.channels));
   const support = config.channels.filter((c) => !customerChannels.has(c));
   const customers = new Map(config.customers.map((c) => [c.name, c]));
-  return (event, incident) => {
-    const out = event === 'update' ? [] : channelsFor(event, incident, config.routes, support);
+  const lines = config.lines;
+  const supportChannels = (event: NotifyEvent, incident: RoutedIncident, line: Line): string[] => {
+    if (!lines) return channelsFor(event, incident, config.routes, support);
+    // With lines, no routes means no extra channels, not every channel.
+    const routed = config.routes.length === 0 ? [] : channelsFor(event, incident, config.routes, []);
+    const out: string[] = [];
+    for (const c of [...(lines[line]?.channels ?? []), ...routed]) if (!customerChannels.has(c) && !out.includes(c)) out.push(c);
+    return out;
+  };
+  return (event, incident, line = incident.line) => {
+    const out = event === 'update' ? [] : supportChannels(event, incident, line);
     const customer = incident.customer === null ? undefined : customers.get(incident.customer);
     if (customer && customer.events.includes(event)) for (const c of customer.channels) if (!out.includes(c)) out.push(c);
     return out;
