@@ -1,6 +1,8 @@
 import { parseStepAt } from '../../../src/config/escalation-config';
-import { parseConfig } from '../../../src/config/load-config';
+import path from 'node:path';
+import { loadConfig, parseConfig } from '../../../src/config/load-config';
 import { configProblems as problems } from '../../helpers/config-problems';
+import { REPO_DIR } from '../../helpers/fixtures';
 
 const SOURCES = 'sources: [{name: am, type: alertmanager}]\n';
 // Lines 2 to 6: two support channels and a customer's.
@@ -67,6 +69,20 @@ customers: [{name: acme, channels: [acme-news], escalation: quick}]
       { clock: 'acknowledged', at: '30m', action: 'remind' },
     ]);
     expect(config.customers[0]?.escalation).toBe('quick');
+  });
+
+  test('the example config ships the by-sla policy as the default, and no lines (its support channels are commented out)', () => {
+    const { config } = loadConfig(path.join(REPO_DIR, 'config/incident-bridge.yaml'), {}, {});
+    expect(config.escalation?.default).toBe('by-sla');
+    expect(config.escalation?.policies.map((p) => p.name)).toEqual(['by-sla']);
+    expect(config.escalation?.policies[0]?.steps.map((s) => `${s.clock} ${s.at} ${s.action}${s.line ? ` ${s.line}` : ''}`)).toEqual([
+      'response 50% remind',
+      'response 100% escalate',
+      'resolution 80% escalate',
+      'resolution 100% notify L3',
+      'acknowledged 30m remind',
+    ]);
+    expect(config.lines).toBeUndefined();
   });
 
   test('both sections are optional', () => {
