@@ -16,7 +16,7 @@ const LAYERS = [
   ['sla', ['core', 'config']],
   ['store', ['core', 'config']],
   ['incidents', ['core', 'config', 'sources', 'health-model', 'sla', 'store']],
-  ['notify', ['core', 'config', 'store', 'incidents']],
+  ['notify', ['core', 'config', 'sla', 'store', 'incidents']],
   ['people', ['core', 'config']],
   ['rule-tests', ['core', 'config', 'sources', 'health-model', 'sla', 'store', 'incidents', 'notify', 'people']],
   ['http', ['core', 'config', 'sources', 'health-model', 'sla', 'store', 'incidents', 'notify', 'people', 'rule-tests']],

@@ -19,6 +19,9 @@ import { runAction } from './incidents/actions';
 import { IngestQueue } from './incidents/ingest-queue';
 import type { IncidentEvent } from './incidents/ingest';
 import { ResolveWorker } from './incidents/resolve-worker';
+import { SlaWorker } from './incidents/sla-worker';
+import type { SlaStepRun } from './incidents/sla-worker';
+import { SlaBook } from './sla/terms';
 import { SourceAuthenticator } from './http/authenticate';
 import { RejectionLog } from './http/rejection-log';
 import { createServer } from './http/server';
@@ -69,6 +72,8 @@ export interface App {
   /** Reloads the health models; a file with any error keeps the rules in force. */
   reload(): { ok: boolean; problems: FileProblem[] };
   resolveWorker(): ResolveWorker;
+  /** The SLA scheduler: reminders, escalations and breaches as their clocks come due. */
+  slaWorker(): SlaWorker;
   outboxWorker(): OutboxWorker;
   /** One poller per Telegram bot with buttons; the app loops them when timers are on, tests call runOnce(). */
   telegramPollers(): TelegramUpdatePoller[];
@@ -77,6 +82,8 @@ export interface App {
 }
 
 const RESOLVE_INTERVAL_MS = 1000;
+/** How often the SLA scheduler looks for due steps: a step runs within this of its due time. */
+const SLA_INTERVAL_MS = 1000;
 
 /** Wires every component; the only place that constructs them. */
 export function createApp(options: AppOptions): App {
@@ -93,8 +100,10 @@ export function createApp(options: AppOptions): App {
   const metrics = createMetrics({
     countOpenIncidents: async () => (readModel ? readModel.countOpenByPriority() : {}),
     outboxStats: async () => (outbox ? outbox.pendingStats() : []),
+    nextSlaDue: async () => (store ? store.nextSlaDue() : null),
     now: () => clock.now().getTime(),
   });
+  const slaBook = new SlaBook(config.sla, config.escalation);
   const channels = new Map<string, Channel>(config.notifications.channels.map((c) => [c.name, createChannel(c, { clock })]));
   const routing: RoutingConfig = { routes: config.notifications.routes, channels: [...channels.keys()], lines: config.lines, customers: config.customers, locale: config.notifications.locale };
   const notifyChannels: NotifyChannels = incidentRouter(routing);
@@ -115,11 +124,20 @@ export function createApp(options: AppOptions): App {
   };
   const queue = new IngestQueue({
     store: delegateTo(requireStore),
-    policy: () => ({ reopenWindowMs: config.incidents.reopenWindow, channelsFor: notifyChannels }),
+    policy: () => ({ reopenWindowMs: config.incidents.reopenWindow, channelsFor: notifyChannels, slaTermsFor: (model) => slaBook.termsFor(model) }),
     onBatch: (size) => metrics.commitBatchSize.observe(size),
     onResult: (result) => result.events.forEach(onEvent),
   });
   let worker: ResolveWorker | null = null;
+  let slaWorker: SlaWorker | null = null;
+  /** An SLA step ran: count it, log it, deliver now. */
+  const onSlaStep = (run: SlaStepRun): void => {
+    metrics.slaSteps.inc({ action: run.step.action });
+    if (run.step.action === 'breach') metrics.slaBreaches.inc({ clock: run.step.clock, priority: run.priority });
+    if (run.escalatedTo !== null) metrics.escalations.inc({ line: run.escalatedTo, by: 'sla' });
+    logger.info(`sla ${run.step.action}`, { incidentId: run.incidentId, step: run.step.key, lateSeconds: Math.round(run.lateMs / 1000) });
+    if (timersOn && channels.size > 0) outboxTask.kick();
+  };
   const sources = new Map<string, WebhookSource>(
     config.sources.map((s) => [s.name, { config: s, parser: createSource(s.type), authenticator: new SourceAuthenticator(s.auth, clock) }]),
   );
@@ -142,6 +160,7 @@ export function createApp(options: AppOptions): App {
   const afterAction = (incidentId: number, command: PersonCommand, result: ActionResult): void => {
     if (!result.changed) return;
     logger.info(`incident ${command.type}`, { incidentId, person: command.actor.name });
+    if (command.type === 'escalate') metrics.escalations.inc({ line: result.incident.line, by: 'person' });
     if (result.outcome) onEvent({ kind: result.outcome, incidentId, priority: result.incident.priority });
     else if (timersOn && channels.size > 0) outboxTask.kick();
   };
@@ -175,6 +194,11 @@ export function createApp(options: AppOptions): App {
     intervalMs: RESOLVE_INTERVAL_MS,
     run: () => (worker ? worker.runOnce() : Promise.resolve(0)),
     onError: (error) => logger.error('resolve worker failed', { error }),
+  });
+  const slaTask = new PeriodicTask({
+    intervalMs: SLA_INTERVAL_MS,
+    run: () => (slaWorker ? slaWorker.runOnce() : Promise.resolve(0)),
+    onError: (error) => logger.error('SLA scheduler failed', { error }),
   });
 
   function requireStore(): IncidentStore {
@@ -217,6 +241,7 @@ export function createApp(options: AppOptions): App {
       opened = await (options.openStore ?? (() => openStore(loaded.store)))();
       ({ incidents: store, readModel, outbox } = opened);
       worker = new ResolveWorker({ store, clock, logger, replayWindowMs: config.incidents.replayWindow, onEvent, channelsFor: notifyChannels });
+      slaWorker = new SlaWorker({ store, clock, logger, channelsFor: notifyChannels, onStep: onSlaStep });
       outboxWorker = new OutboxWorker({
         store: outbox,
         channels,
@@ -263,6 +288,7 @@ export function createApp(options: AppOptions): App {
       if (options.watchRules ?? timersOn) ruleWatcher.start();
       if (timersOn) {
         resolveTask.start();
+        slaTask.start();
         outboxTask.start();
         pollLoops = pollers.map((p) => new PollLoop({ run: async () => (await p.runOnce()).delayMs, onError: (error) => logger.error('telegram poller failed', { error }), errorDelayMs: 5_000, minDelayMs: 100 }));
         pollLoops.forEach((l) => l.start());
@@ -276,6 +302,7 @@ export function createApp(options: AppOptions): App {
       await Promise.all(pollers.map((p) => p.stop()));
       await Promise.all(pollLoops.map((l) => l.stop()));
       await resolveTask.stop();
+      await slaTask.stop();
       await outboxTask.stop();
       if (http) {
         const h = http;
@@ -304,6 +331,10 @@ export function createApp(options: AppOptions): App {
     resolveWorker() {
       if (!worker) throw new Error('not started');
       return worker;
+    },
+    slaWorker() {
+      if (!slaWorker) throw new Error('not started');
+      return slaWorker;
     },
     outboxWorker() {
       if (!outboxWorker) throw new Error('not started');

@@ -5,8 +5,9 @@ const USAGE = `usage:
   incident-bridge check [--config FILE] [--strict] [--format text|json] [PATHS...]
   incident-bridge test [--config FILE] FILES...
   incident-bridge explain [--config FILE] [--source NAME|TYPE] [--db FILE] [--format text|json] PAYLOAD.json
-  incident-bridge incidents list|show|ack|assign|comment|escalate|resolve|reopen|pause|resume ... (incidents --help)
-  incident-bridge sla due [--config FILE] --calendar NAME --from TIME --duration DUR`;
+  incident-bridge incidents list|show|ack|assign|comment|escalate|resolve|reopen|pause|resume|prioritize ... (incidents --help)
+  incident-bridge sla due [--config FILE] --calendar NAME --from TIME --duration DUR
+  incident-bridge sla rebuild [--config FILE] [--db FILE] [--fix]`;
 
 /**
  * Dispatches to one command per file in cli/; exits with the command's status. A command's

@@ -4,9 +4,12 @@ import { loadConfig } from '../config/load-config';
 import { parseDurationMs } from '../core/duration';
 import { FileProblemsError, formatProblem } from '../core/errors';
 import { addWorkingTime, compileCalendars } from '../sla/calendar';
+import { rebuildSla } from '../incidents/sla-rebuild';
+import { openStore, openStoreReadOnly } from '../store/open-store';
 import { DEFAULT_CONFIG } from './options';
 
-const USAGE = 'usage: incident-bridge sla due [--config FILE] --calendar NAME --from TIME --duration DUR';
+const USAGE = `usage: incident-bridge sla due [--config FILE] --calendar NAME --from TIME --duration DUR
+       incident-bridge sla rebuild [--config FILE] [--db FILE] [--fix]`;
 
 /**
  * `incident-bridge sla due [--config FILE] --calendar NAME --from TIME --duration DUR`: prints the
@@ -14,8 +17,9 @@ const USAGE = 'usage: incident-bridge sla due [--config FILE] --calendar NAME --
  * as ISO 8601 UTC, and exits 0. An unknown calendar, a bad time or duration, or a config with
  * errors exits 1 with a message; a usage error exits 2.
  */
-export function runSla(args: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): number {
+export function runSla(args: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): number | Promise<number> {
   const [sub, ...rest] = args;
+  if (sub === 'rebuild') return runRebuild(rest, out, err);
   if (sub !== 'due') {
     err.write(`${sub ? `unknown sla command "${sub}"\n` : ''}${USAGE}\n`);
     return 2;
@@ -37,7 +41,7 @@ export function runSla(args: string[], out: NodeJS.WritableStream = process.stdo
   }
   let calendars;
   try {
-    calendars = compileCalendars(loadConfig(values.config ?? DEFAULT_CONFIG).config.sla);
+    calendars = compileCalendars(loadConfig(values.config ?? DEFAULT_CONFIG).config.sla?.calendars);
   } catch (error) {
     if (!(error instanceof FileProblemsError)) throw error;
     for (const p of error.problems) err.write(`${formatProblem(p)}\n`);
@@ -61,4 +65,41 @@ export function runSla(args: string[], out: NodeJS.WritableStream = process.stdo
   }
   out.write(`${new Date(addWorkingTime(calendar, from.toMillis(), duration)).toISOString()}\n`);
   return 0;
+}
+
+/**
+ * `incident-bridge sla rebuild [--config FILE] [--db FILE] [--fix]`: recomputes every incident's
+ * SLA from its timeline and prints each stored field that differs (`incident N: FIELD stored X,
+ * computed Y`). Exits 0 when nothing differs or `--fix` repaired it all, 1 when differences
+ * remain (or the config has errors), 2 on a usage error. Without `--fix` the store is opened
+ * read-only and not migrated; with it, stop the daemon first or run it beside the daemon only
+ * on a store it can share (the repair goes through the store's own transactions).
+ */
+async function runRebuild(args: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
+  let values: { config?: string; db?: string; fix?: boolean };
+  try {
+    ({ values } = parseArgs({ args, options: { config: { type: 'string', short: 'c', default: DEFAULT_CONFIG }, db: { type: 'string' }, fix: { type: 'boolean', default: false } }, strict: true }));
+  } catch (error) {
+    err.write(`${(error as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  let loaded;
+  try {
+    loaded = loadConfig(values.config ?? DEFAULT_CONFIG, values.db !== undefined ? { db: values.db } : {});
+  } catch (error) {
+    if (!(error instanceof FileProblemsError)) throw error;
+    for (const p of error.problems) err.write(`${formatProblem(p)}\n`);
+    return 1;
+  }
+  const store = await (values.fix ? openStore(loaded.store) : openStoreReadOnly(loaded.store));
+  try {
+    const report = await rebuildSla(store, Date.now(), values.fix === true);
+    const show = (v: unknown): string => (typeof v === 'number' && v > 1e12 ? new Date(v).toISOString() : JSON.stringify(v));
+    for (const d of report.differences) out.write(`incident ${d.incidentId}: ${d.field} stored ${show(d.stored)}, computed ${show(d.computed)}\n`);
+    const incidents = new Set(report.differences.map((d) => d.incidentId)).size;
+    out.write(`checked ${report.checked} incidents with an SLA: ${report.differences.length} differences in ${incidents} incidents${values.fix ? `, fixed ${report.fixed}` : ''}\n`);
+    return incidents === 0 || (values.fix === true && report.fixed === incidents) ? 0 : 1;
+  } finally {
+    await store.close();
+  }
 }

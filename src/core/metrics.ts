@@ -22,6 +22,10 @@ export interface Metrics {
   outboxOldestAge: Gauge<'channel'>;
   notificationLatency: Histogram<'channel'>;
   notificationFirstAttempt: Histogram<'channel'>;
+  slaSchedulerLag: Gauge;
+  slaBreaches: Counter<'clock' | 'priority'>;
+  escalations: Counter<'line' | 'by'>;
+  slaSteps: Counter<'action'>;
 }
 
 /**
@@ -31,6 +35,8 @@ export interface Metrics {
 export function createMetrics(options: {
   countOpenIncidents?: () => Promise<Record<string, number>>;
   outboxStats?: () => Promise<{ channel: string; depth: number; oldestCreatedAt: number }[]>;
+  /** When the earliest SLA step not yet run is due, or null: the scheduler's lag is now minus that. */
+  nextSlaDue?: () => Promise<number | null>;
   now?: () => number;
   defaultMetrics?: boolean;
 } = {}): Metrics {
@@ -122,6 +128,18 @@ export function createMetrics(options: {
     }),
     notificationsRetried: new Counter({ name: 'incident_bridge_notifications_retried_total', help: 'Deliveries scheduled for another attempt.', labelNames: ['channel'], registers: [registry] }),
     notificationsDead: new Counter({ name: 'incident_bridge_notifications_dead_total', help: 'Notifications dead-lettered.', labelNames: ['channel'], registers: [registry] }),
+    slaSchedulerLag: new Gauge({
+      name: 'incident_bridge_sla_scheduler_lag_seconds',
+      help: 'Now minus the due time of the oldest SLA step or breach not yet run (0 when none is overdue).',
+      registers: [registry],
+      async collect() {
+        const due = options.nextSlaDue ? await options.nextSlaDue() : null;
+        this.set(due === null ? 0 : Math.max(0, (now() - due) / 1000));
+      },
+    }),
+    slaBreaches: new Counter({ name: 'incident_bridge_sla_breaches_total', help: 'SLA clocks that passed their due time unmet, by clock and priority.', labelNames: ['clock', 'priority'], registers: [registry] }),
+    escalations: new Counter({ name: 'incident_bridge_escalations_total', help: 'Incidents moved to a line, by the line and by whom (sla or person).', labelNames: ['line', 'by'], registers: [registry] }),
+    slaSteps: new Counter({ name: 'incident_bridge_sla_steps_total', help: 'SLA steps and breaches run, by action.', labelNames: ['action'], registers: [registry] }),
     outboxDepth: new Gauge({
       name: 'incident_bridge_outbox_depth',
       help: 'Notifications waiting to be delivered, by channel.',

@@ -39,6 +39,7 @@ export const INCIDENT_EVENTS = [
   'escalated',
   'paused',
   'resumed',
+  'priority_changed',
   'reminder',
   'sla_breached',
   'flapping',

@@ -1,3 +1,4 @@
+import type { Clock } from '../core/clock';
 import express from 'express';
 import type { Router } from 'express';
 import { AppError, ForbiddenError, NotFoundError } from '../core/errors';
@@ -27,6 +28,7 @@ export function actionsRoute(deps: {
   runAction: RunAction;
   /** The channels that reach a customer's contacts; null for an unknown customer. */
   customerChannels: (customer: string) => readonly string[] | null;
+  clock: Clock;
 }): Router {
   const router = express.Router();
   router.post('/api/v1/incidents/:id/:action', async (req, res) => {
@@ -70,7 +72,7 @@ export function actionsRoute(deps: {
       }
       return staffCommand;
     });
-    res.json(incidentJson(result.incident));
+    res.json(incidentJson(result.incident, deps.clock.now().getTime()));
   });
   return router;
 }

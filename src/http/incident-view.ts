@@ -1,9 +1,10 @@
+import { slaJson } from '../sla/view';
 import type { AlertRecord, IncidentDetail, IncidentRecord, NotificationRecord, PastResolution } from '../store/store';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 /** An incident as the API shows it (the fields the README lists under HTTP API), times in ISO 8601 UTC. */
-export function incidentJson(i: IncidentRecord): Record<string, unknown> {
+export function incidentJson(i: IncidentRecord, now: number): Record<string, unknown> {
   return {
     id: i.id,
     status: i.status,
@@ -23,7 +24,7 @@ export function incidentJson(i: IncidentRecord): Record<string, unknown> {
     resolutionNote: i.resolutionNote,
     paused: i.pausedAt !== null,
     pausedAt: iso(i.pausedAt),
-    sla: null,
+    sla: slaJson(i, now),
     key: i.key,
     groupLabels: i.groupLabels,
     alertCount: i.alertCount,
@@ -58,9 +59,9 @@ export function alertJson(a: AlertRecord): Record<string, unknown> {
 }
 
 /** One incident with its alerts and timeline. */
-export function incidentDetailJson(d: IncidentDetail): Record<string, unknown> {
+export function incidentDetailJson(d: IncidentDetail, now: number): Record<string, unknown> {
   return {
-    ...incidentJson(d.incident),
+    ...incidentJson(d.incident, now),
     alerts: d.alerts.map(alertJson),
     timeline: d.timeline.map((t) => ({ id: t.id, at: iso(t.at), event: t.event, actor: t.actor, detail: t.detail })),
   };
@@ -110,8 +111,8 @@ const CUSTOMER_TIMELINE = new Set(['opened', 'acknowledged', 'escalated', 'resol
  * the public comments and what the customer was told. No title (alert labels make it), labels,
  * runbook, alerts, notifications, internal notes or staff names.
  */
-export function customerIncidentJson(i: IncidentRecord): Record<string, unknown> {
-  const all = incidentJson(i);
+export function customerIncidentJson(i: IncidentRecord, now: number): Record<string, unknown> {
+  const all = incidentJson(i, now);
   const view = Object.fromEntries(CUSTOMER_FIELDS.map((k) => [k, all[k]]));
   return { ...view, resolutionNote: i.resolutionPublic ? i.resolutionNote : null };
 }
@@ -120,7 +121,7 @@ export function customerIncidentJson(i: IncidentRecord): Record<string, unknown>
 const CUSTOMER_FIELDS = ['id', 'status', 'priority', 'impact', 'category', 'healthModel', 'metric', 'customer', 'line', 'paused', 'sla', 'openedAt', 'acknowledgedAt', 'resolvedAt', 'updatedAt'];
 
 /** One incident with the part of its timeline its customer may see. */
-export function customerIncidentDetailJson(d: IncidentDetail): Record<string, unknown> {
+export function customerIncidentDetailJson(d: IncidentDetail, now: number): Record<string, unknown> {
   const timeline = d.timeline
     .filter((t) => CUSTOMER_TIMELINE.has(t.event) && (t.event !== 'commented' || t.detail.public === true))
     .map((t) => {
@@ -132,5 +133,5 @@ export function customerIncidentDetailJson(d: IncidentDetail): Record<string, un
       const actor = t.actor.type === 'person' ? { type: 'person', name: 'support' } : { type: t.actor.type === 'source' ? 'system' : t.actor.type, name: 'incident-bridge' };
       return { id: t.id, at: iso(t.at), event: t.event, actor, detail };
     });
-  return { ...customerIncidentJson(d.incident), timeline };
+  return { ...customerIncidentJson(d.incident, now), timeline };
 }

@@ -1,3 +1,4 @@
+import type { Clock } from '../core/clock';
 import express from 'express';
 import type { Router } from 'express';
 import { z } from 'zod';
@@ -39,7 +40,7 @@ const knowledgeQuery = z
  * `GET /api/v1/incidents` (newest first, filtered), `GET /api/v1/incidents/:id` (with `similar`:
  * the last resolutions of its metric) and `GET /api/v1/knowledge` (past resolutions, newest first).
  */
-export function incidentsRoute(deps: { readModel: IncidentReadModel; notifications: NotificationsAccess }): Router {
+export function incidentsRoute(deps: { readModel: IncidentReadModel; notifications: NotificationsAccess; clock: Clock }): Router {
   const router = express.Router();
 
   router.get('/api/v1/incidents', async (req, res) => {
@@ -58,7 +59,8 @@ export function incidentsRoute(deps: { readModel: IncidentReadModel; notificatio
       ...(q.before ? { beforeId: q.before } : {}),
       limit: q.limit,
     });
-    res.json({ incidents: incidents.map(scope === null ? incidentJson : customerIncidentJson) });
+    const now = deps.clock.now().getTime();
+    res.json({ incidents: incidents.map((i) => (scope === null ? incidentJson(i, now) : customerIncidentJson(i, now))) });
   });
 
   router.get('/api/v1/incidents/:id', async (req, res) => {
@@ -68,11 +70,12 @@ export function incidentsRoute(deps: { readModel: IncidentReadModel; notificatio
     const scope = personOf(res)?.customer ?? null;
     // Another customer's incident is answered as missing: its existence does not leak.
     if (!detail || (scope !== null && detail.incident.customer !== scope)) throw new NotFoundError(`incident ${id}`);
-    if (scope !== null) return res.json(customerIncidentDetailJson(detail));
+    const now = deps.clock.now().getTime();
+    if (scope !== null) return res.json(customerIncidentDetailJson(detail, now));
     const notifications = await deps.notifications.listForIncident(id);
     const { healthModel, metric } = detail.incident;
     const similar = await deps.readModel.pastResolutions({ healthModel, metric, excludeId: id, limit: SIMILAR_SHOWN });
-    res.json({ ...incidentDetailJson(detail), notifications: notifications.map(notificationJson), similar: similar.map(resolutionJson) });
+    res.json({ ...incidentDetailJson(detail, now), notifications: notifications.map(notificationJson), similar: similar.map(resolutionJson) });
   });
 
   router.get('/api/v1/knowledge', async (req, res) => {

@@ -34,7 +34,7 @@ export async function applyAction(tx: IncidentTransaction, incidentId: number, c
   const t = transition(incident, command, now);
   if (t.conflict !== null) throw new ConflictError(t.conflict);
   if (t.timeline.length === 0) return { command, incident, changed: false, outcome: null };
-  return { command, incident: applyTransition(tx, incident, t, now, channelsFor), changed: true, outcome: t.outcome };
+  return { command, incident: await applyTransition(tx, incident, t, now, channelsFor), changed: true, outcome: t.outcome };
 }
 
 /**

@@ -1,4 +1,6 @@
-import type { Actor, Line, NotifyEvent } from '../core/vocabulary';
+import type { Actor, Line, NotifyEvent, Priority } from '../core/vocabulary';
+import type { DueStep } from '../sla/plan';
+import type { NotificationPayload } from '../store/store';
 import type { IncidentRecord, TimelineEntry } from '../store/store';
 
 /** The fields of an incident that only the state machine changes. */
@@ -22,6 +24,8 @@ export type IncidentCommand =
   | { type: 'source_update'; actor: Actor; detail: Record<string, unknown> }
   /** The resolve hold-down may have passed. */
   | { type: 'resolve_due'; actor: Actor }
+  /** An SLA step or breach has come due (at `step.dueAt`; it runs now, maybe late). */
+  | { type: 'sla_step'; actor: Actor; step: DueStep }
   | PersonCommand;
 
 /** What a person asks of an incident (the actions of the API, the CLI and chat buttons). */
@@ -33,10 +37,11 @@ export type PersonCommand =
   | { type: 'resolve'; actor: Actor; note: string; public?: boolean }
   | { type: 'reopen'; actor: Actor; note?: string }
   | { type: 'pause'; actor: Actor; reason: string }
-  | { type: 'resume'; actor: Actor; note?: string };
+  | { type: 'resume'; actor: Actor; note?: string }
+  | { type: 'prioritize'; actor: Actor; priority: Priority; note: string };
 
 /** The names of the person commands, as the API's paths spell them. */
-export const PERSON_ACTIONS = ['acknowledge', 'assign', 'comment', 'escalate', 'resolve', 'reopen', 'pause', 'resume'] as const satisfies readonly PersonCommand['type'][];
+export const PERSON_ACTIONS = ['acknowledge', 'assign', 'comment', 'escalate', 'resolve', 'reopen', 'pause', 'resume', 'prioritize'] as const satisfies readonly PersonCommand['type'][];
 
 /** A notification a transition asks for: the event, and its step ('' for none; the target line of an escalation). */
 export interface Notice {
@@ -44,6 +49,10 @@ export interface Notice {
   step: string;
   /** What it says beyond the incident: the text of a public update. */
   note?: string;
+  /** The line it concerns (the new line of an escalation, the line a step names); default the incident's. */
+  line?: Line;
+  /** The SLA step or breach it tells of. */
+  sla?: NonNullable<NotificationPayload['sla']>;
 }
 
 /** What a command does: the fields to change, the timeline entries and the events to notify. */

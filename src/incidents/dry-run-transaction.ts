@@ -5,7 +5,7 @@ export interface StoreLookup {
   latestAlert(source: string, fingerprint: string): Promise<AlertRecord | null>;
   activeIncident(key: string): Promise<IncidentRecord | null>;
   lastResolvedIncident(key: string): Promise<IncidentRecord | null>;
-  getIncident(id: number): Promise<{ incident: IncidentRecord; alerts: AlertRecord[] } | null>;
+  getIncident(id: number): Promise<{ incident: IncidentRecord; alerts: AlertRecord[]; timeline: TimelineEntry[] } | null>;
 }
 
 /**
@@ -126,6 +126,14 @@ export class DryRunTransaction implements IncidentTransaction {
   enqueueNotification(identity: NotificationIdentity): void {
     this.notifications.push(identity);
   }
+
+  async slaTimeline(incidentId: number): Promise<TimelineEntry[]> {
+    const stored = incidentId > 0 ? ((await this.lookup.getIncident(incidentId))?.timeline ?? []) : [];
+    return [...stored, ...this.timeline.filter((t) => t.incidentId === incidentId).map((t) => t.entry)];
+  }
+
+  /** What is due next is the scheduler's business: a dry run does not schedule. */
+  setSlaDue(): void {}
 
   /** Durable daemon state is not part of what explain shows: a dry run starts with none and keeps its writes in memory. */
   readState(key: string): Promise<string | null> {

@@ -6,6 +6,10 @@ import { decideAlert, decideTarget } from './lifecycle';
 import type { AlertDecision } from './lifecycle';
 import { describeIncident } from './describe-incident';
 import { applyTransition, notify, writeTransition } from './apply-transition';
+import { keepSla } from './sla-upkeep';
+import { slaPlan } from '../sla/plan';
+import type { PolicyChoice } from '../sla/terms';
+import type { SlaTerms } from '../core/sla-terms';
 import type { NotifyChannels } from './apply-transition';
 import { applyPatch, openIncident, transition } from './state-machine';
 import type { IncidentCommand, OpenCommand, Transition } from './state-machine';
@@ -42,6 +46,8 @@ export interface IngestPolicy {
   reopenWindowMs: number;
   /** The channels an incident event is notified on (the config's routes); none when absent. */
   channelsFor?: NotifyChannels;
+  /** The SLA terms a new incident of a health model opens under; none (no SLA) when absent. */
+  slaTermsFor?: (model: PolicyChoice) => SlaTerms | null;
   /** Told what each alert did, in payload order (explain listens; the daemon does not). */
   onAlert?: (outcome: AlertOutcome) => void;
 }
@@ -106,7 +112,7 @@ async function recordUpdate(u: IngestUnit, incidentId: number, alert: Normalized
     updatedAt: update.at === null ? null : new Date(update.at).toISOString(),
   };
   const incident = await u.tx.incident(incidentId);
-  applyTransition(u.tx, incident, transition(incident, { type: 'source_update', actor: sourceActor(u.source), detail }, u.now), u.now, u.policy.channelsFor);
+  await applyTransition(u.tx, incident, transition(incident, { type: 'source_update', actor: sourceActor(u.source), detail }, u.now), u.now, u.policy.channelsFor);
 }
 
 async function applyAlert(u: IngestUnit, item: ClassifiedAlert): Promise<number | null> {
@@ -143,7 +149,7 @@ async function countDelivery(u: IngestUnit, previous: AlertHead, alert: Normaliz
     return null;
   }
   const incident = await u.tx.incident(previous.incidentId);
-  const after = applyTransition(u.tx, incident, transition(incident, { type: 'count_delivery' }, u.now), u.now, u.policy.channelsFor);
+  const after = await applyTransition(u.tx, incident, transition(incident, { type: 'count_delivery' }, u.now), u.now, u.policy.channelsFor);
   u.policy.onAlert?.({ decision, action: decision, incidentId: incident.id, before: incident, after, supersededOn: null });
   return incident.id;
 }
@@ -163,15 +169,15 @@ async function resolveAlert(u: IngestUnit, previous: AlertHead, alert: Normalize
     return null;
   }
   const incident = await u.tx.incident(previous.incidentId);
-  const t = endActivation(u, incident, { type: 'end_alert', actor: sourceActor(previous.source), cause: alertCause(previous.source, alert), endsAt, counted: true });
+  const t = await endActivation(u, incident, { type: 'end_alert', actor: sourceActor(previous.source), cause: alertCause(previous.source, alert), endsAt, counted: true });
   const action = t.outcome === 'resolved' ? 'resolve' : t.patch.resolveDueAt != null ? 'hold' : 'end_alert';
   u.policy.onAlert?.({ decision: 'resolve', action, incidentId: incident.id, before: incident, after: applyPatch(incident, t.patch), supersededOn: null });
   return incident.id;
 }
 
-function endActivation(u: IngestUnit, incident: IncidentRecord, command: Extract<IncidentCommand, { type: 'end_alert' }>): Transition {
+async function endActivation(u: IngestUnit, incident: IncidentRecord, command: Extract<IncidentCommand, { type: 'end_alert' }>): Promise<Transition> {
   const t = transition(incident, command, u.now);
-  applyTransition(u.tx, incident, t, u.now, u.policy.channelsFor);
+  await applyTransition(u.tx, incident, t, u.now, u.policy.channelsFor);
   if (t.outcome === 'resolved') u.events.push({ kind: 'resolved', incidentId: incident.id, priority: incident.priority });
   return t;
 }
@@ -190,12 +196,15 @@ async function activate(u: IngestUnit, previous: AlertHead | null, item: Classif
     if (supersededOn === null) return;
     tx.updateAlert(previous!.id, { status: 'resolved', endsAt: alert.startsAt });
     const cause = { ...alertCause(source, alert), reason: 'superseded' };
-    endActivation(u, await tx.incident(supersededOn), { type: 'end_alert', actor: sourceActor(source), cause, endsAt: alert.startsAt, counted: false });
+    await endActivation(u, await tx.incident(supersededOn), { type: 'end_alert', actor: sourceActor(source), cause, endsAt: alert.startsAt, counted: false });
   };
 
   if (target.kind === 'open') {
-    const opened = openIncident({ actor: sourceActor(source), cause: alertCause(source, alert), fields: incidentFields(source, item), startsAt: alert.startsAt, matched: classification.matched }, now);
-    const incidentId = await tx.insertIncident(opened.incident);
+    const opened = openIncident({ actor: sourceActor(source), cause: alertCause(source, alert), fields: incidentFields(source, item, u.policy), startsAt: alert.startsAt, matched: classification.matched }, now);
+    // The SLA starts with the incident: its index and first due time need no read.
+    const plan = opened.incident.slaTerms === null ? null : slaPlan(opened.incident.slaTerms, opened.incident, opened.timeline, now);
+    const incidentId = await tx.insertIncident(plan === null ? opened.incident : { ...opened.incident, sla: plan.state });
+    if (plan !== null) tx.setSlaDue(incidentId, plan.pending[0]?.dueAt ?? null);
     for (const entry of opened.timeline) tx.appendTimeline(incidentId, entry);
     u.events.push({ kind: 'opened', incidentId, priority: classification.metric.priority });
     await endSuperseded();
@@ -223,7 +232,7 @@ async function activate(u: IngestUnit, previous: AlertHead | null, item: Classif
   if (t.outcome !== 'reopened') await endSuperseded();
   if (row) tx.updateAlert(row.id, firingPatch(alert, incidentId, row.deliveryCount, now));
   else tx.insertAlert(alertRow(source, alert, incidentId, now));
-  const after = writeTransition(tx, incident, t);
+  const after = await keepSla(tx, writeTransition(tx, incident, t), t.timeline, now);
   u.events.push({ kind: t.outcome === 'reopened' ? 'reopened' : 'attached', incidentId, priority: incident.priority });
   if (t.outcome === 'reopened') await endSuperseded();
   notify(tx, after, t.notify, now, u.policy.channelsFor);
@@ -245,7 +254,7 @@ function firingPatch(alert: NormalizedAlert, incidentId: number, deliveryCount: 
   };
 }
 
-function incidentFields(source: string, item: ClassifiedAlert): OpenCommand['fields'] {
+function incidentFields(source: string, item: ClassifiedAlert, policy: IngestPolicy): OpenCommand['fields'] {
   const { alert, classification } = item;
   const { metric } = classification;
   const text = describeIncident(source, alert, metric);
@@ -263,6 +272,8 @@ function incidentFields(source: string, item: ClassifiedAlert): OpenCommand['fie
     groupLabels: classification.groupLabels,
     autoResolve: metric.autoResolve.enabled,
     holdDownMs: metric.autoResolve.holdDownMs,
+    slaTerms: policy.slaTermsFor?.(metric.healthModel) ?? null,
+    sla: null,
   };
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Issue } from '../core/errors';
-import { LINES } from '../core/vocabulary';
+import { LINES, PRIORITIES } from '../core/vocabulary';
 import type { Actor } from '../core/vocabulary';
 import type { PersonCommand } from './commands';
 
@@ -20,6 +20,7 @@ const BODIES = {
   reopen: z.object({ note: note.optional() }),
   pause: z.object({ reason: note }),
   resume: z.object({ note: note.optional() }),
+  prioritize: z.object({ priority: z.enum(PRIORITIES, { message: `must be one of ${PRIORITIES.join(', ')}` }), note }),
 } as const satisfies Record<PersonCommand['type'], z.ZodType>;
 
 /**

@@ -73,6 +73,10 @@ export function personTransition(incident: IncidentRecord, command: PersonComman
     case 'resume':
       if (incident.pausedAt === null) return NONE;
       return change({ pausedAt: null }, entry('resumed', { note: command.note, pausedSeconds: Math.round((now - incident.pausedAt) / 1000) }));
+    case 'prioritize':
+      if (resolved) return conflict('a resolved incident keeps its priority; reopen it first');
+      if (incident.priority === command.priority) return NONE;
+      return change({ priority: command.priority }, entry('priority_changed', { from: incident.priority, to: command.priority, note: command.note }));
   }
 }
 

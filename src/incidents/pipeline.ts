@@ -12,12 +12,14 @@ import type { PersonCommand } from './commands';
 import { IngestQueue } from './ingest-queue';
 import type { IngestPolicy, IngestResult } from './ingest';
 import { ResolveWorker } from './resolve-worker';
+import { SlaWorker } from './sla-worker';
 
 /** The incident engine without HTTP: what a webhook does after its route has authenticated it. */
 export interface Pipeline {
   store: Store;
   readModel: IncidentReadModel;
   worker: ResolveWorker;
+  sla: SlaWorker;
   /** Parses, classifies and commits a webhook body as the route does; resolves after the commit. */
   push(body: unknown, source: { name: string; type: SourceType }): Promise<IngestResult>;
   /** Runs a person's command as the API does, at the clock's time. */
@@ -38,7 +40,7 @@ export interface PipelineOptions {
 
 /**
  * Builds the real ingest pipeline (source parser, classify, ingest queue, SQLite store, resolve
- * worker) the way app.ts wires it, for rule tests and engine tests. Nothing is re-implemented:
+ * worker, SLA scheduler) the way app.ts wires it, for rule tests and engine tests. Nothing is re-implemented:
  * the same functions run as in the daemon.
  */
 export function createPipeline(options: PipelineOptions): Pipeline {
@@ -54,10 +56,12 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     ...(policy.channelsFor ? { channelsFor: policy.channelsFor } : {}),
   });
   const currentRules = typeof options.ruleSet === 'function' ? options.ruleSet : () => options.ruleSet as RuleSet;
+  const sla = new SlaWorker({ store: store.incidents, clock: options.clock, logger: createLogger({ silent: true }), ...(policy.channelsFor ? { channelsFor: policy.channelsFor } : {}) });
   return {
     store,
     readModel,
     worker,
+    sla,
     push(body, source) {
       const receivedAt = options.clock.now().getTime();
       const alerts = createSource(source.type).parse(body, { receivedAt });

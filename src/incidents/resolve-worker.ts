@@ -35,7 +35,7 @@ export class ResolveWorker {
           const incident = await tx.incident(id);
           const t = transition(incident, { type: 'resolve_due', actor: { type: 'system', name: 'hold-down' } }, now);
           if (t.outcome !== 'resolved') return null;
-          applyTransition(tx, incident, t, now, this.deps.channelsFor);
+          await applyTransition(tx, incident, t, now, this.deps.channelsFor);
           return { kind: 'resolved', incidentId: id, priority: incident.priority } satisfies IncidentEvent;
         }),
       );

@@ -4,6 +4,7 @@ import { NONE, notice } from './commands';
 import type { AlertCause, IncidentCommand, IncidentPatch, Notice, Transition } from './commands';
 import { decideResolve } from './lifecycle';
 import { personTransition } from './person-transitions';
+import { slaStepTransition } from './sla-transitions';
 
 export { NONE, PERSON_ACTIONS, notice } from './commands';
 export type { AlertCause, IncidentCommand, IncidentPatch, Notice, PersonCommand, Transition } from './commands';
@@ -52,7 +53,10 @@ export function transition(incident: IncidentRecord, command: IncidentCommand, n
     case 'reopen':
     case 'pause':
     case 'resume':
+    case 'prioritize':
       return personTransition(incident, command, now);
+    case 'sla_step':
+      return slaStepTransition(incident, command, now);
   }
 }
 

@@ -25,6 +25,7 @@ export function buildCustomerContent(input: {
   /** The text of a public update. */
   note?: string | null;
   nextUpdateDueAt?: number | null;
+  /** When the resolution is due under the customer's contract; default the incident's SLA. */
   resolutionDueAt?: number | null;
 }): MessageContent {
   const t = LOCALE_TEXTS[input.locale];
@@ -41,12 +42,14 @@ export function buildCustomerContent(input: {
   if (i.resolvedAt !== null && input.event === 'resolved') fields.push({ label: c.resolved, value: formatTime(i.resolvedAt) });
   if (input.event !== 'resolved') {
     if (input.nextUpdateDueAt) fields.push({ label: c.nextUpdateDue, value: formatTime(input.nextUpdateDueAt) });
-    if (input.resolutionDueAt) fields.push({ label: c.resolutionDue, value: formatTime(input.resolutionDueAt) });
+    const resolutionDueAt = input.resolutionDueAt ?? i.sla?.resolutionDueAt ?? null;
+    if (resolutionDueAt) fields.push({ label: c.resolutionDue, value: formatTime(resolutionDueAt) });
   }
   const said = input.event === 'update' ? (input.note ?? '') : input.event === 'resolved' && i.resolutionPublic && i.resolutionNote ? `${c.resolution}: ${i.resolutionNote}` : '';
   return {
     locale: input.locale,
     headline: c.headline[input.event](i.id),
+    reason: null,
     eventLabel: c.headline[input.event](i.id),
     title: affected,
     summary: said ? `${c.intro[input.event]}\n${said}` : c.intro[input.event],

@@ -1,5 +1,6 @@
 import type { LocaleName, NotifyEvent } from '../core/vocabulary';
-import type { AlertRecord, IncidentRecord, PastResolution } from '../store/store';
+import type { AlertRecord, IncidentRecord, NotificationPayload, PastResolution } from '../store/store';
+import { slaFields, slaReason } from './sla-lines';
 import { en } from './locales/en';
 import type { Locale } from './locales/locale';
 import { ru } from './locales/ru';
@@ -13,6 +14,8 @@ export interface MessageContent {
   locale: LocaleName;
   /** "Incident opened: <title>" in the chosen language. */
   headline: string;
+  /** Why a reminder, an escalation or an SLA breach was sent, or null. */
+  reason: string | null;
   eventLabel: string;
   title: string;
   summary: string;
@@ -42,8 +45,11 @@ export function buildMessageContent(input: {
   alertTotal: number;
   locale: LocaleName;
   publicUrl: string | null;
-  slaDueAt?: number | null;
   lastResolution?: PastResolution | null;
+  /** The SLA step or breach the notification tells of. */
+  sla?: NotificationPayload['sla'];
+  /** The time the message is written, for the SLA time left; default the incident's last change. */
+  now?: number;
 }): MessageContent {
   const t = LOCALE_TEXTS[input.locale];
   const i = input.incident;
@@ -59,13 +65,14 @@ export function buildMessageContent(input: {
     { label: t.fields.opened, value: formatTime(i.openedAt) },
   ];
   if (i.resolvedAt !== null) fields.push({ label: t.fields.resolved, value: formatTime(i.resolvedAt) });
-  if (input.slaDueAt) fields.push({ label: t.fields.slaDue, value: formatTime(input.slaDueAt) });
+  fields.push(...slaFields(i, input.now ?? i.updatedAt, t, formatTime));
   const alertLines = input.alerts.slice(0, SHOWN_ALERTS).map((a) => describeAlert(a, t));
   const hidden = input.alertTotal - alertLines.length;
   if (hidden > 0) alertLines.push(t.fields.more(hidden));
   return {
     locale: input.locale,
     headline: `${t.events[input.event]}: ${i.title}`,
+    reason: slaReason(input.event, i, input.sla, t),
     eventLabel: t.events[input.event],
     title: i.title,
     summary: i.summary,
@@ -104,6 +111,7 @@ export function formatTime(ms: number): string {
 /** The content as plain text, for email bodies, webhooks and fallbacks. */
 export function renderPlainText(c: MessageContent): string {
   const lines = [`${c.eventLabel}: ${c.title}`];
+  if (c.reason) lines.push(c.reason);
   if (c.summary) lines.push('', c.summary);
   lines.push('', ...c.fields.map((f) => `${f.label}: ${f.value}`));
   if (c.alertLines.length > 0) lines.push('', `${c.affectedLabel}:`, ...c.alertLines.map((l) => `- ${l}`));
@@ -122,6 +130,7 @@ export function escapeHtml(text: string): string {
 export function renderHtml(c: MessageContent, lineBreak = '\n'): string {
   const e = escapeHtml;
   const parts = [`<b>${e(c.eventLabel)}: ${e(c.title)}</b>`];
+  if (c.reason) parts.push(`<i>${e(c.reason)}</i>`);
   if (c.summary) parts.push('', e(c.summary));
   parts.push('', ...c.fields.map((f) => `<b>${e(f.label)}:</b> ${e(f.value)}`));
   if (c.alertLines.length > 0) parts.push('', `<b>${e(c.affectedLabel)}:</b>`, ...c.alertLines.map((l) => `• ${e(l)}`));

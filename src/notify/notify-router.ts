@@ -54,8 +54,8 @@ export function incidentRouter(config: RoutingConfig): (event: NotifyEvent, inci
   const lines = config.lines;
   const supportChannels = (event: NotifyEvent, incident: RoutedIncident, line: Line): string[] => {
     if (!lines) return channelsFor(event, incident, config.routes, support);
-    // With lines, no routes means no extra channels, not every channel.
-    const routed = config.routes.length === 0 ? [] : channelsFor(event, incident, config.routes, []);
+    // With lines, no routes means no extra channel, not every channel: hence no fallback list.
+    const routed = channelsFor(event, incident, config.routes, []);
     const out: string[] = [];
     for (const c of [...(lines[line]?.channels ?? []), ...routed]) if (!customerChannels.has(c) && !out.includes(c)) out.push(c);
     return out;

@@ -124,6 +124,8 @@ export class OutboxWorker {
       locale: policy.locale,
       publicUrl: policy.publicUrl,
       lastResolution: context.lastResolution,
+      sla: row.payload?.sla,
+      now: this.deps.clock.now().getTime(),
     });
   }
 

@@ -1,3 +1,4 @@
+import { slaJson } from '../sla/view';
 import type { IncidentRecord } from '../store/store';
 import type { ExpectedIncident, ExpectedNotification } from './test-file';
 
@@ -8,13 +9,17 @@ const SUMMARY_FIELDS: (keyof ExpectedIncident)[] = ['healthModel', 'metric', 'st
  * and only on the fields the expectation names. Returns one readable line per difference, each
  * with the expected and the actual value; an empty list means they agree. Pure.
  */
-export function compareIncidents(expected: readonly ExpectedIncident[], actual: readonly IncidentRecord[]): string[] {
-  if (expected.length !== actual.length) return countMismatch(expected, actual);
+export function compareIncidents(expected: readonly ExpectedIncident[], actual: readonly IncidentRecord[], now: number): string[] {
+  if (expected.length !== actual.length) return countMismatch(expected, actual, now);
   const lines: string[] = [];
   expected.forEach((want, i) => {
     const got = actual[i] as IncidentRecord;
     for (const field of Object.keys(want) as (keyof ExpectedIncident)[]) {
-      const value = actualValue(got, field);
+      const value = actualValue(got, field, now);
+      if (field === 'sla') {
+        lines.push(...compareSla(want.sla ?? null, value as ReturnType<typeof slaJson>).map((l) => `incidents[${i}] (${got.healthModel}/${got.metric}) ${l}`));
+        continue;
+      }
       if (value !== want[field]) {
         lines.push(`incidents[${i}] (${got.healthModel}/${got.metric}) ${field}: expected ${JSON.stringify(want[field])}, actual ${JSON.stringify(value)}`);
       }
@@ -23,12 +28,24 @@ export function compareIncidents(expected: readonly ExpectedIncident[], actual: 
   return lines;
 }
 
-function actualValue(incident: IncidentRecord, field: keyof ExpectedIncident): unknown {
-  return incident[field];
+function actualValue(incident: IncidentRecord, field: keyof ExpectedIncident, now: number): unknown {
+  return field === 'sla' ? slaJson(incident, now) : incident[field];
+}
+
+/** The SLA fields the expectation names; times equal to the second, whatever offset they are written with. */
+function compareSla(want: ExpectedIncident['sla'] | null, got: ReturnType<typeof slaJson>): string[] {
+  if (want === null || got === null) return want === got ? [] : [`sla: expected ${JSON.stringify(want)}, actual ${JSON.stringify(got)}`];
+  const lines: string[] = [];
+  for (const [field, expected] of Object.entries(want as Record<string, unknown>)) {
+    const actual = got[field as keyof typeof got];
+    const same = field.endsWith('At') && typeof expected === 'string' && typeof actual === 'string' ? Math.floor(Date.parse(expected) / 1000) === Math.floor(Date.parse(actual) / 1000) : expected === actual;
+    if (!same) lines.push(`sla.${field}: expected ${JSON.stringify(expected)}, actual ${JSON.stringify(actual)}`);
+  }
+  return lines;
 }
 
 /** A count mismatch shows both lists as a diff: `-` expected, `+` actual, on the fields expected names. */
-function countMismatch(expected: readonly ExpectedIncident[], actual: readonly IncidentRecord[]): string[] {
+function countMismatch(expected: readonly ExpectedIncident[], actual: readonly IncidentRecord[], now: number): string[] {
   const named = new Set<keyof ExpectedIncident>(expected.flatMap((e) => Object.keys(e) as (keyof ExpectedIncident)[]));
   const fields = named.size > 0 ? [...named] : SUMMARY_FIELDS;
   const lines = [`expected ${expected.length} incident${expected.length === 1 ? '' : 's'}, actual ${actual.length}:`];
@@ -36,7 +53,7 @@ function countMismatch(expected: readonly ExpectedIncident[], actual: readonly I
     const want = expected[i];
     const got = actual[i];
     const rowFields = want ? (Object.keys(want) as (keyof ExpectedIncident)[]) : fields;
-    const gotText = got ? inline(Object.fromEntries(rowFields.map((f) => [f, actualValue(got, f)]))) : null;
+    const gotText = got ? inline(Object.fromEntries(rowFields.map((f) => [f, actualValue(got, f, now)]))) : null;
     const wantText = want ? inline(want) : null;
     if (wantText !== null && wantText === gotText) {
       lines.push(`    incidents[${i}] ${wantText}`);
@@ -60,6 +77,8 @@ export interface QueuedNotification {
   event: string;
   healthModel: string;
   metric: string;
+  /** The line it is for. */
+  line: string | null;
 }
 
 /**

@@ -4,6 +4,7 @@ import { loadConfig } from '../config/load-config';
 import type { LoadedConfig } from '../config/load-config';
 import { parseYamlFile, zodProblems } from '../config/yaml-file';
 import type { Clock } from '../core/clock';
+import { SlaBook } from '../sla/terms';
 import { AppError, FileProblemsError } from '../core/errors';
 import type { FileProblem } from '../core/errors';
 import { loadRuleFiles, loadRuleSet, ruleLoadOptions } from '../health-model/load-rules';
@@ -98,13 +99,15 @@ async function runTest(test: RuleTestFile['tests'][number], ctx: TestContext): P
   const startMs = Date.parse(ctx.data.start ?? DEFAULT_START);
   const clock = new StepClock(startMs);
   const { config } = ctx.loaded;
-  const route = incidentRouter({ routes: config.notifications.routes, channels: config.notifications.channels.map((c) => c.name), customers: config.customers, locale: config.notifications.locale });
+  const slaBook = new SlaBook(config.sla, config.escalation);
+  const route = incidentRouter({ routes: config.notifications.routes, channels: config.notifications.channels.map((c) => c.name), customers: config.customers, locale: config.notifications.locale, lines: config.lines });
   const pipeline = createPipeline({
     ruleSet: ctx.ruleSet,
     clock,
     policy: {
       reopenWindowMs: config.incidents.reopenWindow,
       channelsFor: route,
+      slaTermsFor: (model) => slaBook.termsFor(model),
     },
     replayWindowMs: config.incidents.replayWindow,
   });
@@ -123,9 +126,10 @@ async function runTest(test: RuleTestFile['tests'][number], ctx: TestContext): P
 async function runStep(step: RuleTestStep, pipeline: Pipeline, clock: StepClock, startMs: number, ctx: TestContext, seen: { lastNotificationId: number }): Promise<string[]> {
   const at = resolveTestTime(step.at, startMs);
   if (at < clock.ms) return [`at: ${step.at} is earlier than the step before; a timeline only moves forward`];
+  // Everything due by now runs first, each at its own due time and in time order, as the
+  // daemon's timers would have run it: hold-downs, then SLA steps and breaches.
+  await runDueUntil(pipeline, clock, at);
   clock.ms = at;
-  // Hold-downs that have passed by now resolve first, as the daemon's timer would have done.
-  await pipeline.worker.runOnce();
   const body = stepBody(step, at, startMs, ctx.fixturesDir);
   if (body !== undefined) {
     const source = resolveSource(step.source ?? 'alertmanager', ctx.loaded);
@@ -142,6 +146,8 @@ async function runStep(step: RuleTestStep, pipeline: Pipeline, clock: StepClock,
     const problem = await runAct(step.act, pipeline, ctx.loaded);
     if (problem !== null) return [problem];
   }
+  // What the input made due at once (a reopen past its SLA) runs now, as the daemon's next tick would.
+  await runDueUntil(pipeline, clock, at);
   // The notifications this step queued, whether or not the step checks them.
   const queued = await queuedSince(pipeline, seen.lastNotificationId);
   if (queued.length > 0) seen.lastNotificationId = queued[queued.length - 1]!.id;
@@ -149,10 +155,24 @@ async function runStep(step: RuleTestStep, pipeline: Pipeline, clock: StepClock,
   const lines: string[] = [];
   if (step.expect.incidents) {
     const actual = (await pipeline.readModel.listIncidents({ limit: 10_000 })).reverse();
-    lines.push(...compareIncidents(step.expect.incidents, actual));
+    lines.push(...compareIncidents(step.expect.incidents, actual, clock.ms));
   }
   if (step.expect.notifications) lines.push(...compareNotifications(step.expect.notifications, queued));
   return lines;
+}
+
+/** Moves the clock to each due time up to `until` in turn and runs what is due then. */
+async function runDueUntil(pipeline: Pipeline, clock: StepClock, until: number): Promise<void> {
+  const incidents = pipeline.store.incidents;
+  // A bound, not a limit in practice: each round runs at least one due item.
+  for (let round = 0; round < 10_000; round++) {
+    const times = [await incidents.nextResolveDue(), await incidents.nextSlaDue()].filter((t): t is number => t !== null && t <= until);
+    if (times.length === 0) return;
+    clock.ms = Math.max(clock.ms, Math.min(...times));
+    const resolved = await pipeline.worker.runOnce();
+    const stepped = await pipeline.sla.runOnce();
+    if (resolved + stepped === 0) return;
+  }
 }
 
 /** Runs a step's `act:` on the N-th incident (oldest first); a refusal is the step's failure. */
@@ -180,7 +200,7 @@ async function queuedSince(pipeline: Pipeline, afterId: number): Promise<({ id: 
   const incidents = new Map((await pipeline.readModel.listIncidents({ limit: 10_000 })).map((i) => [i.id, i]));
   return rows.map((n) => {
     const incident = incidents.get(n.incidentId);
-    return { id: n.id, channel: n.channel, event: n.event, healthModel: incident?.healthModel ?? '', metric: incident?.metric ?? '' };
+    return { id: n.id, channel: n.channel, event: n.event, healthModel: incident?.healthModel ?? '', metric: incident?.metric ?? '', line: n.payload?.line ?? null };
   });
 }
 

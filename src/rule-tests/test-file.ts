@@ -24,6 +24,9 @@ const shortAlert = z
   })
   .strict();
 
+/** A time of the SLA as a rule test writes it: ISO 8601 with any offset, or null. */
+const slaTime = z.string().regex(ISO_TIME, 'expected an ISO 8601 time such as 2026-12-01T10:15:00Z').nullable();
+
 /** The fields of an incident a step can expect; only the fields given are compared. */
 const expectedIncident = z
   .object({
@@ -45,6 +48,21 @@ const expectedIncident = z
     assignee: z.string().nullable(),
     acknowledgedBy: z.string().nullable(),
     resolvedBy: z.string().nullable(),
+    /** Only the fields given count; times equal to the second, with any offset. */
+    sla: z
+      .object({
+        policy: z.string(),
+        responseDueAt: slaTime,
+        respondedAt: slaTime,
+        responseBreached: z.boolean(),
+        resolutionDueAt: slaTime,
+        resolutionBreached: z.boolean(),
+        paused: z.boolean(),
+        pausedSeconds: z.number().int().min(0),
+      })
+      .partial()
+      .strict()
+      .nullable(),
   })
   .partial()
   .strict();
@@ -60,6 +78,7 @@ const act = z
     line: z.enum(LINES).optional(),
     reason: z.string().min(1).optional(),
     public: z.boolean().optional(),
+    priority: z.enum(PRIORITIES).optional(),
   })
   .strict();
 
@@ -70,6 +89,7 @@ const expectedNotification = z
     event: z.enum(NOTIFY_EVENTS),
     healthModel: z.string(),
     metric: z.string(),
+    line: z.enum(LINES),
   })
   .partial()
   .strict();

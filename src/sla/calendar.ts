@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { BUILTIN_CALENDAR, parseInterval } from '../config/sla-config';
 import type { LocalInterval } from '../config/sla-config';
-import type { SlaConfig } from '../config/schema';
+import type { CalendarTerms } from '../core/sla-terms';
 
 export { parseInterval };
 export type { LocalInterval };
@@ -103,10 +103,10 @@ function localInstant(day: DateTime, minutes: number, zone: string): number {
   return found;
 }
 
-/** The calendars of the config by name, `24x7` included; their intervals sorted by start. */
-export function compileCalendars(sla: SlaConfig | undefined): Map<string, WorkingCalendar> {
+/** Calendars by name, `24x7` included, from their definitions (the config's `sla.calendars`); intervals sorted by start. */
+export function compileCalendars(definitions: readonly CalendarTerms[] = []): Map<string, WorkingCalendar> {
   const out = new Map<string, WorkingCalendar>([[BUILTIN_CALENDAR, TWENTY_FOUR_SEVEN]]);
-  for (const c of sla?.calendars ?? []) {
+  for (const c of definitions) {
     const hours = Object.fromEntries(
       WEEKDAYS.map((d) => [
         d,

@@ -1,3 +1,4 @@
+import type { SlaIndex, SlaTerms } from '../core/sla-terms';
 import type { Actor, Category, Impact, IncidentEventName, IncidentStatus, Line, NotifyEvent, Priority } from '../core/vocabulary';
 
 /** An incident as stored; times are epoch milliseconds. */
@@ -40,6 +41,10 @@ export interface IncidentRecord {
   /** The metric's auto-resolve policy, fixed when the incident opens. */
   autoResolve: boolean;
   holdDownMs: number;
+  /** The SLA terms it opened under (kept whatever the config says later), or null without SLA. */
+  slaTerms: SlaTerms | null;
+  /** Its SLA state: an index of its timeline, written with each change that moves a clock. */
+  sla: SlaIndex | null;
 }
 
 /** The fields an incident is opened with. */
@@ -102,9 +107,14 @@ export interface NotificationIdentity {
   channel: string;
 }
 
-/** What a notification says beyond the incident itself: the note of a public update. */
+/** What a notification says beyond the incident itself. */
 export interface NotificationPayload {
+  /** The text of a public update. */
   note?: string;
+  /** The support line it is addressed to. */
+  line?: Line;
+  /** The SLA step or breach it tells of: which clock, at what point, and how late it ran. */
+  sla?: { step: string; clock: string; action: string; at: string; dueAt: number; lateSeconds: number };
 }
 
 /** The identity as one string, for channels that need a key (HTTP headers, refs, mail ids). */
@@ -140,6 +150,10 @@ export interface IncidentTransaction {
   appendTimeline(incidentId: number, entry: TimelineEntry): void;
   /** Queues one notification (with what it says beyond the incident, if anything); a second one with the same identity is ignored. */
   enqueueNotification(identity: NotificationIdentity, now: number, payload?: NotificationPayload): void;
+  /** The timeline entries that move SLA clocks (no alert traffic), oldest first, with this unit's own. */
+  slaTimeline(incidentId: number): Promise<TimelineEntry[]>;
+  /** Sets when the incident next has an SLA step or breach due, or null for none. */
+  setSlaDue(incidentId: number, dueAt: number | null): void;
   /**
    * A small durable value of the daemon (a chat bot's update offset), or null when none is
    * stored. Keys are namespaced by their owner, e.g. `telegram:<bot>:offset`.
@@ -168,6 +182,12 @@ export interface IncidentStore {
   runBatch<T>(units: Unit<T>[]): Promise<Settled<T>[]>;
   /** Incidents whose resolve hold-down has passed and that have no firing alert. */
   dueForResolve(nowMs: number, limit: number): Promise<number[]>;
+  /** When the earliest hold-down falls due, or null. */
+  nextResolveDue(): Promise<number | null>;
+  /** Incidents with an SLA step or breach due by `nowMs`, the earliest first. */
+  dueForSla(nowMs: number, limit: number): Promise<number[]>;
+  /** When the earliest SLA step or breach falls due, or null. */
+  nextSlaDue(): Promise<number | null>;
   /** Forgets replay receipts older than `beforeMs`; returns how many. */
   pruneReceipts(beforeMs: number): Promise<number>;
 }
@@ -216,6 +236,8 @@ export interface IncidentReadModel {
   listAlerts(filter: { source?: string; limit: number }): Promise<AlertRecord[]>;
   /** Incidents resolved by a person with a note, newest first: of a health model, of one metric of it, or all. */
   pastResolutions(filter: { healthModel?: string; metric?: string; excludeId?: number; limit: number }): Promise<PastResolution[]>;
+  /** When the incident's next SLA step or breach is due, as the scheduler's table says, or null. */
+  slaDueAt(incidentId: number): Promise<number | null>;
   /** Queued notifications with an id above `afterId`, oldest first (every state). */
   listNotifications(filter: { afterId: number; limit: number }): Promise<NotificationRecord[]>;
 }

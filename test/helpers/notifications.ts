@@ -42,6 +42,8 @@ export function sampleIncident(patch: Partial<IncidentRecord> = {}): IncidentRec
     updatedAt: OPENED_AT,
     autoResolve: true,
     holdDownMs: 300_000,
+    slaTerms: null,
+    sla: null,
     ...patch,
   };
 }

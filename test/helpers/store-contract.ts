@@ -41,6 +41,8 @@ export function newIncident(key: string, patch: Partial<NewIncident> = {}): NewI
     updatedAt: T0,
     autoResolve: true,
     holdDownMs: 0,
+    slaTerms: null,
+    sla: null,
     ...patch,
   };
 }

@@ -22,6 +22,23 @@ export interface Locale {
     affected: string;
     more: (n: number) => string;
   };
+  /** The SLA in messages: due times with the time left, and why a step or a breach was sent. */
+  sla: {
+    responseDue: string;
+    resolutionDue: string;
+    paused: string;
+    left: (d: string) => string;
+    overdue: (d: string) => string;
+    /** A response step: not taken in hand `elapsed` after opening; the target and priority. */
+    notTakenInHand: (elapsed: string, target: string, priority: string) => string;
+    notResolved: (elapsed: string, target: string, priority: string) => string;
+    quietSinceAcknowledged: (elapsed: string) => string;
+    responseBreached: (target: string, priority: string) => string;
+    resolutionBreached: (target: string, priority: string) => string;
+    late: (d: string) => string;
+    /** Durations: `1 d 2 h 5 min`. */
+    units: { d: string; h: string; min: string; s: string };
+  };
   priorities: Record<Priority, string>;
   impacts: Record<Impact, string>;
   categories: Record<Category, string>;

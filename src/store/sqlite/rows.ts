@@ -1,3 +1,4 @@
+import type { SlaIndex, SlaTerms } from '../../core/sla-terms';
 import type { AlertHead, AlertRecord, IncidentRecord, NotificationRecord, PastResolution, TimelineEntry } from '../store';
 
 /** Column names of each record field, for generic updates. */
@@ -35,6 +36,8 @@ export const INCIDENT_COLUMNS: Record<keyof IncidentRecord, string> = {
   updatedAt: 'updated_at',
   autoResolve: 'auto_resolve',
   holdDownMs: 'hold_down_ms',
+  slaTerms: 'sla_terms',
+  sla: 'sla',
 };
 
 export const ALERT_COLUMNS: Record<keyof AlertRecord, string> = {
@@ -62,8 +65,8 @@ export function toColumn(value: unknown): unknown {
 
 type Row = Record<string, unknown>;
 
-/** Maps a `SELECT *` row of incidents to its record. */
-export function incidentFromRow(row: Row): IncidentRecord {
+/** Maps a `SELECT *` row of incidents to its record; `terms` finds the SLA terms of a digest. */
+export function incidentFromRow(row: Row, terms: (digest: string | null) => SlaTerms | null): IncidentRecord {
   return {
     id: row.id as number,
     key: row.incident_key as string,
@@ -98,6 +101,8 @@ export function incidentFromRow(row: Row): IncidentRecord {
     updatedAt: row.updated_at as number,
     autoResolve: row.auto_resolve === 1,
     holdDownMs: row.hold_down_ms as number,
+    slaTerms: terms((row.sla_terms as string | null) ?? null),
+    sla: row.sla ? (JSON.parse(row.sla as string) as SlaIndex) : null,
   };
 }
 

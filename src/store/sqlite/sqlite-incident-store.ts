@@ -14,7 +14,7 @@ import type { WriteLock } from './write-lock';
  */
 export class SqliteIncidentStore implements IncidentStore {
   private readonly tx: SqliteIncidentTransaction;
-  private readonly s: Record<'due' | 'prune' | 'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo', Database.Statement>;
+  private readonly s: Record<'due' | 'nextResolve' | 'slaDue' | 'nextSla' | 'prune' | 'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo', Database.Statement>;
   private readonly wal: WalSync;
   private readonly lock: WriteLock;
 
@@ -26,6 +26,9 @@ export class SqliteIncidentStore implements IncidentStore {
       due: db.prepare(
         "SELECT id FROM incidents WHERE resolve_due_at IS NOT NULL AND resolve_due_at <= ? AND status <> 'resolved' AND firing_count = 0 ORDER BY resolve_due_at LIMIT ?",
       ),
+      nextResolve: db.prepare("SELECT min(resolve_due_at) AS at FROM incidents WHERE resolve_due_at IS NOT NULL AND status <> 'resolved' AND firing_count = 0"),
+      slaDue: db.prepare('SELECT incident_id AS id FROM sla_due WHERE due_at <= ? ORDER BY due_at LIMIT ?'),
+      nextSla: db.prepare('SELECT min(due_at) AS at FROM sla_due'),
       prune: db.prepare('DELETE FROM webhook_receipts WHERE received_at < ?'),
       begin: db.prepare('BEGIN'),
       commit: db.prepare('COMMIT'),
@@ -82,6 +85,18 @@ export class SqliteIncidentStore implements IncidentStore {
 
   dueForResolve(nowMs: number, limit: number): Promise<number[]> {
     return this.lock.read(() => (this.s.due.all(nowMs, limit) as { id: number }[]).map((r) => r.id));
+  }
+
+  nextResolveDue(): Promise<number | null> {
+    return this.lock.read(() => (this.s.nextResolve.get() as { at: number | null }).at);
+  }
+
+  dueForSla(nowMs: number, limit: number): Promise<number[]> {
+    return this.lock.read(() => (this.s.slaDue.all(nowMs, limit) as { id: number }[]).map((r) => r.id));
+  }
+
+  nextSlaDue(): Promise<number | null> {
+    return this.lock.read(() => (this.s.nextSla.get() as { at: number | null }).at);
   }
 
   pruneReceipts(beforeMs: number): Promise<number> {

@@ -1,7 +1,10 @@
 import type Database from 'better-sqlite3';
 import type { AlertHead, AlertRecord, DeliveryReceipt, IncidentRecord, IncidentTransaction, NewAlert, NewIncident, NotificationIdentity, NotificationPayload, TimelineEntry } from '../store';
 import { notificationKey } from '../store';
-import { ALERT_COLUMNS, ALERT_HEAD_COLUMNS, INCIDENT_COLUMNS, INSERT_TIMELINE, STORE_LOOKUPS, alertHeadFromRow, incidentFromRow, toColumn } from './rows';
+import { ALERT_COLUMNS, ALERT_HEAD_COLUMNS, INCIDENT_COLUMNS, INSERT_TIMELINE, STORE_LOOKUPS, alertHeadFromRow, incidentFromRow, timelineFromRow, toColumn } from './rows';
+import { slaTermsOf } from './sla-terms-registry';
+import type { SlaTermsRegistry } from './sla-terms-registry';
+import type { SlaTerms } from '../../core/sla-terms';
 
 type Row = Record<string, unknown>;
 
@@ -19,7 +22,12 @@ export class SqliteIncidentTransaction implements IncidentTransaction {
   private statusDirty = false;
   private readonly stmt: Record<string, Database.Statement>;
 
+  private readonly terms: SlaTermsRegistry;
+  private readonly termsOf: (digest: string | null) => SlaTerms | null;
+
   constructor(private readonly db: Database.Database) {
+    this.terms = slaTermsOf(db);
+    this.termsOf = (digest) => this.terms.terms(digest);
     const p = (sql: string): Database.Statement => db.prepare(sql);
     this.stmt = {
       findReceipt: p('SELECT receipt FROM webhook_receipts WHERE digest = ?'),
@@ -35,9 +43,13 @@ export class SqliteIncidentTransaction implements IncidentTransaction {
       lastResolved: p(STORE_LOOKUPS.lastResolvedIncident),
       insertIncident: p(`INSERT INTO incidents (incident_key, status, priority, impact, category, health_model, metric, customer, title,
         summary, runbook_url, group_labels, alert_count, firing_count, delivery_count, started_at, opened_at, updated_at,
-        auto_resolve, hold_down_ms)
+        auto_resolve, hold_down_ms, sla_terms, sla)
         VALUES (@key, @status, @priority, @impact, @category, @healthModel, @metric, @customer, @title, @summary, @runbookUrl,
-        @groupLabels, @alertCount, @firingCount, @deliveryCount, @startedAt, @openedAt, @updatedAt, @autoResolve, @holdDownMs)`),
+        @groupLabels, @alertCount, @firingCount, @deliveryCount, @startedAt, @openedAt, @updatedAt, @autoResolve, @holdDownMs, @slaTerms, @sla)`),
+      slaTimeline: p(`SELECT * FROM timeline WHERE incident_id = ? AND event NOT IN ('alert_attached', 'alert_resolved', 'resolve_scheduled',
+        'source_update', 'notification_dead', 'customer_notified') ORDER BY id`),
+      setSlaDue: p('INSERT INTO sla_due (incident_id, due_at) VALUES (?, ?) ON CONFLICT (incident_id) DO UPDATE SET due_at = excluded.due_at'),
+      clearSlaDue: p('DELETE FROM sla_due WHERE incident_id = ?'),
       appendTimeline: p(INSERT_TIMELINE),
       enqueue: p(`INSERT OR IGNORE INTO notifications (incident_id, event, occurrence, step, channel, idempotency_key, status, next_attempt_at, created_at, age_from, payload)
         VALUES (@incidentId, @event, @occurrence, @step, @channel, @key, 'pending', @now, @now, @now, @payload)`),
@@ -105,7 +117,8 @@ export class SqliteIncidentTransaction implements IncidentTransaction {
     try {
       // The unique index on active incidents per key must see the statuses changed before.
       this.flushStatus();
-      return Promise.resolve(Number(this.stmt.insertIncident!.run(bind(incident)).lastInsertRowid));
+      const row = bind({ ...incident, slaTerms: incident.slaTerms === null ? null : this.terms.store(incident.slaTerms) });
+      return Promise.resolve(Number(this.stmt.insertIncident!.run(row).lastInsertRowid));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -149,7 +162,7 @@ export class SqliteIncidentTransaction implements IncidentTransaction {
     if (!record) {
       const row = this.stmt.incident!.get(id) as Row | undefined;
       if (!row) throw new Error(`incident ${id} vanished inside its transaction`);
-      record = incidentFromRow(row);
+      record = incidentFromRow(row, this.termsOf);
       this.incidents.set(id, record);
     }
     return record;
@@ -160,7 +173,7 @@ export class SqliteIncidentTransaction implements IncidentTransaction {
     const id = row.id as number;
     let record = this.incidents.get(id);
     if (!record) {
-      record = incidentFromRow(row);
+      record = incidentFromRow(row, this.termsOf);
       this.incidents.set(id, record);
     }
     return { ...record };
@@ -172,6 +185,15 @@ export class SqliteIncidentTransaction implements IncidentTransaction {
 
   enqueueNotification(identity: NotificationIdentity, now: number, payload?: NotificationPayload): void {
     this.stmt.enqueue!.run({ ...identity, key: notificationKey(identity), now, payload: payload ? JSON.stringify(payload) : null });
+  }
+
+  slaTimeline(incidentId: number): Promise<TimelineEntry[]> {
+    return Promise.resolve((this.stmt.slaTimeline!.all(incidentId) as Row[]).map(timelineFromRow));
+  }
+
+  setSlaDue(incidentId: number, dueAt: number | null): void {
+    if (dueAt === null) this.stmt.clearSlaDue!.run(incidentId);
+    else this.stmt.setSlaDue!.run(incidentId, dueAt);
   }
 
   readState(key: string): Promise<string | null> {

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { IncidentRecord, NotificationContext, NotificationRecord, OutboxStore, TimelineEntry } from '../store';
+import { slaTermsOf } from './sla-terms-registry';
 import { INSERT_TIMELINE, STORE_LOOKUPS, alertFromRow, incidentFromRow, notificationFromRow, resolutionFromRow, resolutionsQuery } from './rows';
 import { walSyncOf } from './wal-sync';
 import type { WalSync } from './wal-sync';
@@ -71,7 +72,7 @@ export class SqliteOutboxStore implements OutboxStore {
       const incident = this.s.incident!.get(n.incidentId) as Row | undefined;
       if (!incident) return null;
       const ref = this.s.ref!.get(n.incidentId, n.channel) as { ref: string } | undefined;
-      const record = incidentFromRow(incident);
+      const record = incidentFromRow(incident, (digest) => slaTermsOf(this.db).terms(digest));
       return {
         incident: record,
         alerts: (this.s.alerts!.all(n.incidentId, alertLimit) as Row[]).map(alertFromRow),

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { AlertRecord, IncidentDetail, IncidentFilter, IncidentReadModel, IncidentRecord, NotificationRecord, PastResolution } from '../store';
+import { slaTermsOf } from './sla-terms-registry';
 import { RESOLUTION_COLUMNS, STORE_LOOKUPS, alertFromRow, incidentFromRow, notificationFromRow, resolutionFromRow, resolutionsQuery, timelineFromRow } from './rows';
 import { writeLockOf } from './write-lock';
 import type { WriteLock } from './write-lock';
@@ -23,6 +24,7 @@ export class SqliteReadModel implements IncidentReadModel {
   private readonly alertsOfSource: Database.Statement;
   private readonly allAlerts: Database.Statement;
   private readonly notificationsAfter: Database.Statement;
+  private readonly slaDue: Database.Statement;
   private readonly lock: WriteLock;
   private readonly resolutions: Record<'model' | 'metric' | 'all', Database.Statement>;
 
@@ -38,6 +40,7 @@ export class SqliteReadModel implements IncidentReadModel {
     this.notificationsAfter = db.prepare('SELECT * FROM notifications WHERE id > ? ORDER BY id LIMIT ?');
     this.byId = db.prepare(STORE_LOOKUPS.incidentById);
     this.alerts = db.prepare('SELECT * FROM alerts WHERE incident_id = ? ORDER BY id');
+    this.slaDue = db.prepare('SELECT due_at FROM sla_due WHERE incident_id = ?');
     this.timeline = db.prepare('SELECT id, at, event, actor_type, actor_name, detail FROM timeline WHERE incident_id = ? ORDER BY id');
     this.openCounts = db.prepare("SELECT priority, COUNT(*) AS n FROM incidents WHERE status IN ('open', 'acknowledged') GROUP BY priority");
     this.latest = db.prepare(STORE_LOOKUPS.latestAlert('*'));
@@ -76,7 +79,7 @@ export class SqliteReadModel implements IncidentReadModel {
       this.listings.set(sql, statement);
     }
     const listing = statement;
-    return this.lock.read(() => (listing.all(...params) as Row[]).map(incidentFromRow));
+    return this.lock.read(() => (listing.all(...params) as Row[]).map((r) => this.incidentOf(r)));
   }
 
   getIncident(id: number): Promise<IncidentDetail | null> {
@@ -84,7 +87,7 @@ export class SqliteReadModel implements IncidentReadModel {
       const row = this.byId.get(id) as Row | undefined;
       if (!row) return null;
       return {
-        incident: incidentFromRow(row),
+        incident: this.incidentOf(row),
         alerts: (this.alerts.all(id) as Row[]).map(alertFromRow),
         timeline: (this.timeline.all(id) as Row[]).map(timelineFromRow),
       };
@@ -109,14 +112,14 @@ export class SqliteReadModel implements IncidentReadModel {
   activeIncident(key: string): Promise<IncidentRecord | null> {
     return this.lock.read(() => {
       const row = this.active.get(key) as Row | undefined;
-      return row ? incidentFromRow(row) : null;
+      return row ? this.incidentOf(row) : null;
     });
   }
 
   lastResolvedIncident(key: string): Promise<IncidentRecord | null> {
     return this.lock.read(() => {
       const row = this.lastResolved.get(key) as Row | undefined;
-      return row ? incidentFromRow(row) : null;
+      return row ? this.incidentOf(row) : null;
     });
   }
 
@@ -135,7 +138,15 @@ export class SqliteReadModel implements IncidentReadModel {
     });
   }
 
+  slaDueAt(incidentId: number): Promise<number | null> {
+    return this.lock.read(() => (this.slaDue.get(incidentId) as { due_at: number } | undefined)?.due_at ?? null);
+  }
+
   listNotifications(filter: { afterId: number; limit: number }): Promise<NotificationRecord[]> {
     return this.lock.read(() => (this.notificationsAfter.all(filter.afterId, filter.limit) as Row[]).map(notificationFromRow));
+  }
+
+  private incidentOf(row: Row): IncidentRecord {
+    return incidentFromRow(row, (digest) => slaTermsOf(this.db).terms(digest));
   }
 }

@@ -15,7 +15,7 @@ function sla(args: string[]): { code: number; out: string; err: string } {
         done();
       },
     });
-  const code = runSla(args, sink((s) => (out += s)), sink((s) => (err += s)));
+  const code = runSla(args, sink((s) => (out += s)), sink((s) => (err += s))) as number;
   return { code, out, err };
 }
 

@@ -12,7 +12,7 @@ describe('the rule tests of the example health models (what `incident-bridge tes
   const files = readdirSync(TESTS_DIR).filter((f) => f.endsWith('.yaml'));
 
   test('there are rule tests for every example health model', () => {
-    expect(files.sort()).toEqual(['online-shop.test.yaml', 'shop-infrastructure.test.yaml', 'web-banking.test.yaml']);
+    expect(files.sort()).toEqual(['escalation.test.yaml', 'online-shop.test.yaml', 'shop-infrastructure.test.yaml', 'support-line.test.yaml', 'web-banking.test.yaml']);
   });
 
   test.each(files)('%s passes', async (file) => {

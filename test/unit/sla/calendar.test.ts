@@ -4,9 +4,7 @@ import { parseDurationMs } from '../../../src/core/duration';
 const everyDay = (interval: string) => ({ mon: [interval], tue: [interval], wed: [interval], thu: [interval], fri: [interval], sat: [interval], sun: [interval] });
 const weekdays = (interval: string) => ({ mon: [interval], tue: [interval], wed: [interval], thu: [interval], fri: [interval] });
 
-const calendars = compileCalendars({
-  policies: [{ name: 'p', calendar: '24x7', targets: {} }],
-  calendars: [
+const calendars = compileCalendars([
     {
       name: 'office-nl',
       timezone: 'Europe/Amsterdam',
@@ -20,8 +18,8 @@ const calendars = compileCalendars({
     { name: 'office-in', timezone: 'Asia/Kolkata', hours: weekdays('10:00-19:00'), holidays: [] },
     { name: 'lhi-allday', timezone: 'Australia/Lord_Howe', hours: everyDay('00:00-24:00'), holidays: [] },
     { name: 'lhi-night', timezone: 'Australia/Lord_Howe', hours: everyDay('01:00-04:00'), holidays: [] },
-  ],
-});
+  ]
+);
 
 const due = (calendar: string, from: string, duration: string): string => {
   const cal = calendars.get(calendar);

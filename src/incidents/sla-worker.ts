@@ -1,0 +1,93 @@
+import type { Clock } from '../core/clock';
+import type { Logger } from '../core/logger';
+import type { Line, Priority } from '../core/vocabulary';
+import { SLA_ACTOR, slaPlan } from '../sla/plan';
+import type { DueStep } from '../sla/plan';
+import type { IncidentStore, IncidentTransaction } from '../store/store';
+import { notify, writeTransition } from './apply-transition';
+import type { NotifyChannels } from './apply-transition';
+import { writePlan } from './sla-upkeep';
+import { transition } from './state-machine';
+
+/** Incidents per transaction: a batch commits with one fsync and lets ingest in between. */
+const BATCH = 200;
+/** Steps one incident may run in one pass (after a long downtime: every step it missed). */
+const MAX_STEPS = 50;
+
+/** One step or breach the scheduler ran. */
+export interface SlaStepRun {
+  incidentId: number;
+  priority: Priority;
+  step: DueStep;
+  /** The line an escalation moved the incident to, or null. */
+  escalatedTo: Line | null;
+  lateMs: number;
+}
+
+/**
+ * The SLA scheduler: runs every step and breach that has come due, polled by time from the
+ * table of what is due next per incident. Each incident's due steps run in one unit, in time
+ * order, with their timeline entries and notifications; the timeline names each step, so a
+ * step runs once whatever happens (a crash before the commit runs it again, after it never).
+ * After downtime every missed step runs at once, once, and its entry says how late it is.
+ * Driven by the app's timer; tests and rule tests call runOnce().
+ */
+export class SlaWorker {
+  constructor(
+    private readonly deps: {
+      store: IncidentStore;
+      clock: Clock;
+      logger: Logger;
+      channelsFor?: NotifyChannels;
+      onStep?: (run: SlaStepRun) => void;
+    },
+  ) {}
+
+  /** Runs everything due by now, batch after batch; returns how many steps ran. */
+  async runOnce(): Promise<number> {
+    const now = this.deps.clock.now().getTime();
+    let ran = 0;
+    for (;;) {
+      const due = await this.deps.store.dueForSla(now, BATCH);
+      if (due.length === 0) return ran;
+      const settled = await this.deps.store.runBatch(due.map((id) => (tx) => this.runDue(tx, id, now)));
+      let progressed = false;
+      settled.forEach((s, i) => {
+        if (s.ok) {
+          progressed = true;
+          ran += s.value.length;
+          for (const r of s.value) this.deps.onStep?.(r);
+        } else {
+          this.deps.logger.error('running a due SLA step failed', { incidentId: due[i], error: s.error });
+        }
+      });
+      // Every unit failed: the same rows would come back at once; the next tick tries again.
+      if (!progressed || due.length < BATCH) return ran;
+    }
+  }
+
+  /** Runs one incident's due steps in time order, then writes its SLA index and next due time. */
+  private async runDue(tx: IncidentTransaction, incidentId: number, now: number): Promise<SlaStepRun[]> {
+    let incident = await tx.incident(incidentId);
+    const terms = incident.slaTerms;
+    if (terms === null) {
+      tx.setSlaDue(incidentId, null);
+      return [];
+    }
+    const timeline = await tx.slaTimeline(incidentId);
+    const runs: SlaStepRun[] = [];
+    for (let i = 0; i < MAX_STEPS; i++) {
+      const step = slaPlan(terms, incident, timeline, now).pending[0];
+      if (!step || step.dueAt > now) break;
+      const t = transition(incident, { type: 'sla_step', actor: { type: 'system', name: SLA_ACTOR }, step }, now);
+      if (t.timeline.length === 0) break;
+      const before = incident.line;
+      incident = writeTransition(tx, incident, t);
+      notify(tx, incident, t.notify, now, this.deps.channelsFor);
+      timeline.push(...t.timeline);
+      runs.push({ incidentId, priority: incident.priority, step, escalatedTo: incident.line !== before || step.action === 'escalate' ? incident.line : null, lateMs: now - step.dueAt });
+    }
+    writePlan(tx, incident, slaPlan(terms, incident, timeline, now));
+    return runs;
+  }
+}

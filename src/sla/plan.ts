@@ -1,0 +1,121 @@
+import type { SlaTerms, StepAction, StepClock, StepTerms } from '../core/sla-terms';
+import type { IncidentEventName, IncidentStatus, Line, Priority } from '../core/vocabulary';
+import { indexOf, reach, readHistory, resolutionRun, responseRun, runSince } from './clocks';
+import type { ClockEntry, ClockHistory, ClockRun, SlaState, SlaTargets } from './clocks';
+import { compileTerms } from './terms';
+
+/** The actor name of what the SLA scheduler does. */
+export const SLA_ACTOR = 'sla';
+
+/** Something the clocks make due: an escalation step, or a breach of a clock. */
+export interface DueStep {
+  /** Unique among the incident's steps: the timeline records it, so it happens once. */
+  key: string;
+  clock: StepClock;
+  action: StepAction | 'breach';
+  /** The step's index in its policy, or null for a breach. */
+  index: number | null;
+  /** The step's `at` as written (`50%`, `30m`), or `100%` for a breach. */
+  atText: string;
+  /** The line a `notify` step names. */
+  line: Line | null;
+  dueAt: number;
+}
+
+/** What the scheduler and the index need of an incident. */
+export interface PlannedIncident {
+  openedAt: number;
+  priority: Priority;
+  status: IncidentStatus;
+}
+
+/** An incident's SLA now: its index (the state kept on it) and the steps still to come, earliest first. */
+export interface SlaPlan {
+  state: SlaState;
+  pending: DueStep[];
+}
+
+/** The events of a person that count as acting on an acknowledged incident (they restart its acknowledge timeout). */
+const PERSON_ACTS: ReadonlySet<IncidentEventName> = new Set(['acknowledged', 'assigned', 'commented', 'escalated', 'paused', 'resumed', 'reopened', 'priority_changed']);
+
+/** The targets of a priority under terms. */
+export function targetsOf(terms: SlaTerms, priority: Priority): SlaTargets {
+  const calendar = compileTerms(terms).calendarOf(priority);
+  const t = terms.targets[priority];
+  return { policy: terms.policy, response: { durationMs: t.responseMs, calendar }, resolution: { durationMs: t.resolutionMs, calendar } };
+}
+
+/**
+ * The SLA of an incident at `now`, from its terms and timeline alone: the state, and every step
+ * or breach not yet recorded on the timeline with the moment it is (or was) due. Nothing is due
+ * while the incident is resolved or paused. Response steps and the response breach stop once the
+ * response is met; resolution steps and the resolution breach come once per occurrence (again
+ * after a reopen, at the earliest at the reopen); a step on the `acknowledged` clock comes once
+ * per quiet spell of an acknowledged incident, counted from the last action of a person. Pure.
+ */
+export function slaPlan(terms: SlaTerms, incident: PlannedIncident, timeline: readonly ClockEntry[], now: number): SlaPlan {
+  const targets = targetsOf(terms, incident.priority);
+  const h = readHistory(incident.openedAt, timeline, now);
+  const state = indexOf(targets, h);
+  if (h.resolvedNow || h.pausedNow || incident.status === 'resolved') return { state, pending: [] };
+  const done = recordedSteps(h);
+  const pending: DueStep[] = [];
+  const add = (step: Omit<DueStep, 'dueAt'>, run: ClockRun, amountMs: number, notBefore: number): void => {
+    if (done.has(step.key)) return;
+    const r = reach(run, amountMs, now);
+    if (r) pending.push({ ...step, dueAt: Math.max(r.at, notBefore) });
+  };
+  const steps = terms.escalation?.steps ?? [];
+  const response = responseRun(h, targets.response.calendar);
+  if (response.running) {
+    steps.forEach((s, i) => {
+      if (s.clock === 'response') add(stepOf(s, i, `response:${i}`), response, amountOf(s, targets.response.durationMs), h.openedAt);
+    });
+    add(breachOf('response', 'breach:response'), response, targets.response.durationMs, h.openedAt);
+  }
+  const resolution = resolutionRun(h, targets.resolution.calendar);
+  const occ = h.occurrence;
+  steps.forEach((s, i) => {
+    if (s.clock === 'resolution') add(stepOf(s, i, `resolution:${i}@${occ}`), resolution, amountOf(s, targets.resolution.durationMs), h.occurrenceStart);
+  });
+  add(breachOf('resolution', `breach:resolution@${occ}`), resolution, targets.resolution.durationMs, h.occurrenceStart);
+  if (incident.status === 'acknowledged') {
+    const anchor = lastPersonAct(h);
+    if (anchor !== null) {
+      const quiet = runSince(h, anchor, targets.resolution.calendar);
+      steps.forEach((s, i) => {
+        if (s.clock === 'acknowledged' && s.at.kind === 'working') add(stepOf(s, i, `acknowledged:${i}@${anchor}`), quiet, s.at.ms, anchor);
+      });
+    }
+  }
+  pending.sort((a, b) => a.dueAt - b.dueAt || a.key.localeCompare(b.key));
+  return { state, pending };
+}
+
+function amountOf(step: StepTerms, targetMs: number): number {
+  return step.at.kind === 'share' ? Math.round(step.at.share * targetMs) : step.at.ms;
+}
+
+function stepOf(s: StepTerms, index: number, key: string): Omit<DueStep, 'dueAt'> {
+  return { key, clock: s.clock, action: s.action, index, atText: s.atText, line: s.line ?? null };
+}
+
+function breachOf(clock: 'response' | 'resolution', key: string): Omit<DueStep, 'dueAt'> {
+  return { key, clock, action: 'breach', index: null, atText: '100%', line: null };
+}
+
+/** The keys of the steps the scheduler recorded on the timeline. */
+function recordedSteps(h: ClockHistory): Set<string> {
+  const out = new Set<string>();
+  for (const e of h.entries) {
+    if (e.actor.type === 'system' && e.actor.name === SLA_ACTOR && typeof e.detail?.step === 'string') out.add(e.detail.step);
+  }
+  return out;
+}
+
+/** When a person last acted on the incident in its current occurrence, or null. */
+function lastPersonAct(h: ClockHistory): number | null {
+  let last: number | null = null;
+  for (const e of h.entries) if (e.occurrence === h.occurrence && e.actor.type === 'person' && PERSON_ACTS.has(e.event)) last = e.at;
+  return last;
+}
