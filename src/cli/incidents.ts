@@ -19,6 +19,7 @@ const USAGE = `usage: incident-bridge incidents COMMAND [--url URL] [--format te
   reopen ID [--note TEXT]
   pause ID --reason TEXT
   resume ID [--note TEXT]
+  prioritize ID P1|P2|P3|P4 --note TEXT
 --url defaults to INCIDENT_BRIDGE_URL, else ${DEFAULT_URL}; the token comes from
 INCIDENT_BRIDGE_TOKEN. --status and --priority take a comma-separated list or repeat.
 Exit 0 on success, 1 when the daemon refuses or cannot be reached, 2 on a usage error.`;
@@ -79,13 +80,14 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
   reopen: action('reopen', { note: text }, (_p, v) => ({ note: v.note })),
   pause: action('pause', { reason: text }, (_p, v) => ({ reason: v.reason }), { required: ['reason'] }),
   resume: action('resume', { note: text }, (_p, v) => ({ note: v.note })),
+  prioritize: action('prioritize', { note: text }, (p, v) => ({ priority: p[1], note: v.note }), { args: ['ID', 'PRIORITY'], required: ['note'] }),
 };
 SUBCOMMANDS.acknowledge = SUBCOMMANDS.ack as Subcommand;
 
 class UsageError extends Error {}
 
 /**
- * `incident-bridge incidents list|show|ack|assign|comment|escalate|resolve|reopen|pause|resume`:
+ * `incident-bridge incidents list|show|ack|assign|comment|escalate|resolve|reopen|pause|resume|prioritize`:
  * the command line client of a running daemon's HTTP API. Prints a table or one incident for a
  * person, or the API's JSON with `--format json`. Resolves the exit status: 0 on success, 1 when
  * the daemon answers an error (its code, message and field problems go to stderr) or cannot be

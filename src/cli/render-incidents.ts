@@ -24,6 +24,16 @@ export interface IncidentJson {
   openedAt: string;
   acknowledgedAt?: string | null;
   resolvedAt?: string | null;
+  sla?: {
+    policy: string;
+    responseDueAt: string | null;
+    respondedAt: string | null;
+    responseBreached: boolean;
+    resolutionDueAt: string | null;
+    resolutionBreached: boolean;
+    paused: boolean;
+    pausedSeconds: number;
+  } | null;
 }
 
 /** `GET /api/v1/incidents/{id}`: the incident with its alerts, timeline and past resolutions of its metric. */
@@ -73,6 +83,18 @@ export function renderIncidentDetail(d: IncidentDetailJson, nowMs: number): stri
   if (d.acknowledgedAt) field('acknowledged', `${time(d.acknowledgedAt)}${d.acknowledgedBy ? ` by ${d.acknowledgedBy}` : ''}`);
   if (d.resolvedAt) field('resolved', `${time(d.resolvedAt)}${d.resolvedBy ? ` by ${d.resolvedBy}` : ''}`);
   field('resolution', d.resolutionNote);
+  if (d.sla) {
+    const clock = (due: string | null, met: string | null, breached: boolean): string => {
+      if (due === null) return 'none (resolved before anyone took it in hand)';
+      const when = `due ${time(due)}`;
+      if (met !== null) return `${when}, met ${time(met)}${breached ? ' (late: breached)' : ''}`;
+      const left = Date.parse(due) - nowMs;
+      return `${when} (${breached || left < 0 ? `BREACHED, ${age(-left)} over` : `${age(left)} left`})`;
+    };
+    field('sla', `${d.sla.policy}${d.sla.paused ? ', paused' : ''}${d.sla.pausedSeconds > 0 ? `, ${age(d.sla.pausedSeconds * 1000)} paused in all` : ''}`);
+    field('  response', clock(d.sla.responseDueAt, d.sla.respondedAt, d.sla.responseBreached));
+    field('  resolution', clock(d.sla.resolutionDueAt, d.resolvedAt ?? null, d.sla.resolutionBreached));
+  }
   if (d.alertCount !== undefined) field('alerts', `${d.alertCount} (${d.firingCount ?? 0} firing), ${d.deliveryCount ?? 0} deliveries, reopened ${d.reopenCount ?? 0} times`);
   field('summary', d.summary);
   field('runbook', d.runbookUrl);
@@ -97,13 +119,22 @@ export function renderIncidentDetail(d: IncidentDetailJson, nowMs: number): stri
   return `${out.join('\n')}\n`;
 }
 
+/** ", 2m late" when an SLA step ran late (after downtime), else nothing. */
+function lateText(detail: Record<string, unknown>): string {
+  const late = typeof detail.lateSeconds === 'number' ? detail.lateSeconds : 0;
+  return late >= 1 ? `, ${age(late * 1000)} late` : '';
+}
+
 /** What a timeline entry says in a few words: the person's note, or what changed, or the alert that caused it. */
 function describeEntry(event: string, detail: Record<string, unknown>): string {
   const s = (key: string): string | null => (typeof detail[key] === 'string' ? (detail[key] as string) : null);
   const note = s('note') ?? s('reason');
   const withNote = (what: string) => (note ? `${what}: ${note}` : what);
   if (event === 'assigned') return withNote(`to ${s('assignee') ?? '?'}`);
-  if (event === 'escalated') return withNote(`${s('from') ?? '?'} -> ${s('to') ?? '?'}`);
+  if (event === 'escalated') return withNote(`${s('from') ?? '?'} -> ${s('to') ?? '?'}${s('step') ? ` (SLA step ${s('step')}${lateText(detail)})` : ''}`);
+  if (event === 'reminder') return `to ${s('line') ?? '?'} (SLA step ${s('step') ?? '?'}${lateText(detail)})`;
+  if (event === 'sla_breached') return `${s('clock') ?? '?'} due ${s('dueAt') ? time(s('dueAt')) : '?'} passed unmet${lateText(detail)}`;
+  if (event === 'priority_changed') return withNote(`${s('from') ?? '?'} -> ${s('to') ?? '?'}`);
   if (note) return note;
   const alertname = s('alertname');
   if (alertname) return `${alertname}${s('fingerprint') ? ` (${s('fingerprint')})` : ''}`;
