@@ -4,17 +4,22 @@ import { targetsOf } from '../sla/plan';
 import type { IncidentRecord, NotificationPayload } from '../store/store';
 import type { Locale } from './locales/locale';
 
-/** A duration as messages show it, to the minute (seconds under a minute): `1 d 2 h 5 min`. */
+/** A duration as messages show it: `1 d 2 h 5 min`; seconds only under an hour (`7 min 30 s`). */
 export function formatDuration(ms: number, t: Locale): string {
   const u = t.sla.units;
-  const abs = Math.abs(ms);
-  if (abs < 60_000) return `${Math.round(abs / 1000)} ${u.s}`;
-  const minutes = Math.round(abs / 60_000);
-  const parts = [
-    [Math.floor(minutes / 1440), u.d],
-    [Math.floor((minutes % 1440) / 60), u.h],
-    [minutes % 60, u.min],
-  ] as const;
+  const seconds = Math.round(Math.abs(ms) / 1000);
+  if (seconds === 0) return `0 ${u.s}`;
+  const parts: [number, string][] =
+    seconds < 3600
+      ? [
+          [Math.floor(seconds / 60), u.min],
+          [seconds % 60, u.s],
+        ]
+      : [
+          [Math.floor(seconds / 86_400), u.d],
+          [Math.floor((seconds % 86_400) / 3600), u.h],
+          [Math.round((seconds % 3600) / 60), u.min],
+        ];
   return parts
     .filter(([n]) => n > 0)
     .map(([n, unit]) => `${n} ${unit}`)

@@ -88,7 +88,7 @@ export function slaPlan(terms: SlaTerms, incident: PlannedIncident, timeline: re
       });
     }
   }
-  pending.sort((a, b) => a.dueAt - b.dueAt || a.key.localeCompare(b.key));
+  pending.sort((a, b) => a.dueAt - b.dueAt || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return { state, pending };
 }
 
