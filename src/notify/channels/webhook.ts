@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import axios from 'axios';
 import type { WebhookChannelConfig } from '../../config/channel-config';
+import { slaJson } from '../../sla/view';
 import type { Clock } from '../../core/clock';
 import type { Channel, DeliveryOutcome, Notification } from '../channel';
 import { outcomeOfError, outcomeOfResponse } from '../http-outcome';
@@ -42,8 +43,10 @@ export class WebhookChannel implements Channel {
         firingCount: n.incident.firingCount,
         openedAt: new Date(n.incident.openedAt).toISOString(),
         resolvedAt: n.incident.resolvedAt === null ? null : new Date(n.incident.resolvedAt).toISOString(),
+        sla: slaJson(n.incident, this.clock.now().getTime()),
         link: n.content.link,
       },
+      reason: n.content.reason,
       alerts: n.alerts.map((a) => ({ fingerprint: a.fingerprint, status: a.status, labels: a.labels })),
       lastTime: n.content.lastTime,
       text: renderPlainText(n.content),
