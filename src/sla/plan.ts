@@ -58,7 +58,8 @@ export function slaPlan(terms: SlaTerms, incident: PlannedIncident, timeline: re
   const h = readHistory(incident.openedAt, timeline, now);
   const state = indexOf(targets, h);
   if (h.resolvedNow || h.pausedNow || incident.status === 'resolved') return { state, pending: [] };
-  const done = recordedSteps(h);
+  // Every recorded step counts, even one the clock now reads as later (a wall clock set back): a step runs once.
+  const done = recordedSteps(timeline);
   const pending: DueStep[] = [];
   const add = (step: Omit<DueStep, 'dueAt'>, run: ClockRun, amountMs: number, notBefore: number): void => {
     if (done.has(step.key)) return;
@@ -105,9 +106,9 @@ function breachOf(clock: 'response' | 'resolution', key: string): Omit<DueStep, 
 }
 
 /** The keys of the steps the scheduler recorded on the timeline. */
-function recordedSteps(h: ClockHistory): Set<string> {
+function recordedSteps(timeline: readonly ClockEntry[]): Set<string> {
   const out = new Set<string>();
-  for (const e of h.entries) {
+  for (const e of timeline) {
     if (e.actor.type === 'system' && e.actor.name === SLA_ACTOR && typeof e.detail?.step === 'string') out.add(e.detail.step);
   }
   return out;

@@ -82,6 +82,10 @@ describe('SLA steps on a fake clock (P1: response 15m, resolution 4h, 24x7)', ()
       expect(await t.sla(id)).toMatchObject({ line: 'L3', responseBreached: true, resolutionBreached: true });
       t.at('18:00:00');
       expect(await t.run()).toBe(0);
+      // The wall clock is set back (NTP, a resumed VM): no step runs a second time.
+      t.at('10:16:00');
+      expect(await t.run()).toBe(0);
+      expect(await t.told()).toEqual([]);
       expect((await t.timeline(id)).map((e) => `${e.event} ${String(e.step)} late ${String(e.lateSeconds)}`)).toEqual([
         'reminder response:0 late 0',
         'sla_breached breach:response late 0',
