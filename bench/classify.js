@@ -12,6 +12,7 @@ const { REPO } = require('./processes');
 
 let ruleSet = null;
 
+/** The repository's health models as the daemon loads them (its RuleSet), loaded once. */
 function load() {
   if (ruleSet) return ruleSet;
   const dist = (p) => require(path.join(REPO, 'dist', p));
@@ -40,4 +41,4 @@ function classifyLabels(labels) {
   };
 }
 
-module.exports = { classifyLabels };
+module.exports = { classifyLabels, loadRules: load };

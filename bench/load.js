@@ -28,10 +28,11 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  * - `streams`: with a rate, how many autocannon instances share it (default 1);
  * - `batch`: alerts per request; `traffic` and `body(notification)` build each request body;
  * - `accepted(status, body)`: alerts the server acknowledged in a 2xx answer;
- * - `seen`: digests of the bodies sent so far on this server, to prove every body distinct.
+ * - `seen`: digests of the bodies sent so far on this server, to prove every body distinct;
+ * - `onResponse(status, ms)`: optional, called as each response completes (to place it in time).
  */
 async function runLoad(options) {
-  const { url, connections, durationS, rate, batch, traffic, body, accepted } = options;
+  const { url, connections, durationS, rate, batch, traffic, body, accepted, onResponse } = options;
   const seen = options.seen || new Set();
   let duplicates = 0;
   const streams = rate ? Math.max(1, Math.min(options.streams || 1, rate)) : 1;
@@ -87,7 +88,10 @@ async function runLoad(options) {
         (error, result) => (error ? reject(error) : resolve(result)),
       );
       // Every completed request, 2xx or not: exact response time in ms.
-      instance.on('response', (_client, _statusCode, _bytes, responseTime) => latencies.push(responseTime));
+      instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+        latencies.push(responseTime);
+        if (onResponse) onResponse(statusCode, responseTime);
+      });
     });
   }
 

@@ -213,4 +213,4 @@ function prefillStore(dbFile, options) {
   };
 }
 
-module.exports = { prefillStore };
+module.exports = { prefillStore, buildKeys };

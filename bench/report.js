@@ -108,6 +108,21 @@ function extraProblems(extra) {
     if (e.commentsOnTimeline !== e.commentsOk) out.push(`E: ${e.commentsOk} comments answered 200 but ${e.commentsOnTimeline} are on the timelines`);
     exited('E', e.exit, e.daemonOutput);
   }
+  const x = extra.sla;
+  if (x) {
+    const c = x.catchUp;
+    const w = c.ingest.whole;
+    if (w.non2xx + w.errors > 0) out.push(`S: ${w.non2xx} webhooks non-2xx ${JSON.stringify(w.statusCounts)} and ${w.errors} transport errors (${w.timeouts || 0} timeouts), e.g. ${JSON.stringify(w.errorSamples[0] || null)}`);
+    if (w.alertsAccepted !== w.requests2xx) out.push(`S: ${w.alertsAccepted} alerts accepted in ${w.requests2xx} answers of one alert each`);
+    if (w.duplicateBodies > 0) out.push(`S: ${w.duplicateBodies} webhook bodies repeated byte for byte`);
+    if (c.leftAtEnd > 0) out.push(`S: ${fmt(c.leftAtEnd)} of the ${fmt(c.dueSet)} due incidents still due ${fmt(Math.max(60, x.afterS + 30))} s after the due moment`);
+    if (c.steps.metric !== null && c.steps.metric !== c.dueSet) out.push(`S: the daemon ran ${fmt(c.steps.metric)} SLA steps (incident_bridge_sla_steps_total), expected ${fmt(c.dueSet)} (one reminder per due incident)`);
+    if (x.store.schedulerReminders !== c.dueSet) out.push(`S: the store holds ${fmt(x.store.schedulerReminders)} reminders by the scheduler, expected ${fmt(c.dueSet)}`);
+    if (x.store.schedulerEntries !== x.store.schedulerReminders) out.push(`S: the scheduler wrote ${fmt(x.store.schedulerEntries - x.store.schedulerReminders)} timeline entries besides its reminders (a step other than the due one ran)`);
+    if (x.store.heldRowsLeft > 0) out.push(`S: ${fmt(x.store.heldRowsLeft)} sla_due rows still held back (the due set was not moved to T)`);
+    if (x.store.slaTermsRows !== 1) out.push(`S: ${fmt(x.store.slaTermsRows)} distinct SLA terms in the store; the seeded incidents' terms and the daemon's should be one`);
+    exited('S', c.exit, c.daemonOutput);
+  }
   return out;
 }
 
@@ -130,6 +145,7 @@ function extraTargets(extra) {
     t.push({ scenario: 'E', metric: `action p99 ms (${fmt(e.actionRate)}/s)`, target: e.actionP99TargetMs, value: action, met: action !== null && action < e.actionP99TargetMs });
     t.push({ scenario: 'E', metric: `ingest p99 ms (${fmt(e.rate)} webhooks/s beside the actions)`, target: e.ingestP99TargetMs, value: ingest, met: ingest !== null && ingest < e.ingestP99TargetMs });
   }
+  if (extra.sla) t.push(...extra.sla.targets);
   return t;
 }
 
@@ -253,6 +269,63 @@ function renderExtra(output, parts) {
     parts.push(`(actions answered 200 of sent: ${kinds.join(', ')}; 409: escalating past L3, or acting on what the mix just resolved)`);
     if (e.cpu) parts.push(`(daemon ${fmt(e.cpu.serverCores, 2)} cores, load generator ${fmt(e.cpu.loadGeneratorCores, 2)} cores in the measured seconds)`);
   }
+  const x = output.sla;
+  if (x) renderSla(x, parts);
+}
+
+function renderSla(x, parts) {
+  const sd = x.seeded;
+  const c = x.catchUp;
+  const i = c.ingest;
+  const prio = Object.entries(sd.priorities)
+    .sort()
+    .map(([p, n]) => `${p} ${fmt(n)}`)
+    .join(', ');
+  parts.push('');
+  parts.push(
+    `S. SLA scheduler: ${fmt(sd.incidents)} open incidents with SLA terms and an sla_due row each (${prio}), seeded through the store code in ${fmt(sd.totalMs / 1000, 1)} s; ` +
+      `the background's earliest step ${fmt(sd.earliestBackgroundDueMin / 60, 1)} h ahead`,
+  );
+  const p = x.passes;
+  parts.push(
+    table(
+      ['scheduler pass, nothing due', 'passes', 'first ms', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms'],
+      [['SlaWorker.runOnce() in process', fmt(p.latencyMs.count), fmt(p.firstMs, 3), fmt(p.latencyMs.p50, 3), fmt(p.latencyMs.p90, 3), fmt(p.latencyMs.p99, 3), fmt(p.latencyMs.max, 3)]],
+      1,
+    ),
+  );
+  parts.push('');
+  parts.push(
+    `${fmt(c.dueSet)} incidents (P2, one response reminder each) come due at one instant T, ${fmt(c.leadS)} s after the daemon was ready, while webhooks of 1 alert go in ` +
+      `(${i.rate ? `${fmt(i.rate)}/s paced` : `closed loop, ${fmt(i.connections)} connections`}): all applied ${c.appliedS === null ? 'NOT within the wait' : `${fmt(c.appliedS, 2)} s after T`} ` +
+      `(first batch seen at ${fmt(c.firstCommitS, 2)} s: the scheduler looks every second; busy ${fmt(c.schedulerBusyS, 2)} s)`,
+  );
+  const row = (name, w, cpu) =>
+    w ? [name, fmt(w.seconds, 2), fmt(w.requests2xx), fmt(w.requestsPerS), fmt(w.latencyMs.p50, 2), fmt(w.latencyMs.p99, 2), fmt(w.latencyMs.max, 1), cpu ? fmt(cpu.serverCores, 2) : '-', cpu ? fmt(cpu.loadGeneratorCores, 2) : '-'] : [name, '-', '-', '-', '-', '-', '-', '-', '-'];
+  parts.push(
+    table(
+      ['ingest window', 's', '2xx', 'webhooks/s', 'p50 ms', 'p99 ms', 'max ms', 'daemon cores', 'loadgen cores'],
+      [
+        row(`before T (${fmt(x.baselineS)} s after ${fmt(x.warmupS)} s warm-up)`, i.baseline, c.cpu.baseline),
+        row('during the catch-up', i.catchUp, c.cpu.catchUp),
+        row(`first ${fmt(x.applyTargetS)} s after T`, i.afterDue, null),
+      ],
+      1,
+    ),
+  );
+  parts.push(
+    `(catch-up: from the last count of the due rows that saw all ${fmt(c.dueSet)} to the first that saw none, counted every 10 ms read-only; ` +
+      `ingest during it ${fmt(i.ratio === null ? null : 100 * i.ratio)}% of before, in the first ${fmt(x.applyTargetS)} s after T ${fmt(i.ratioAfterDue === null ? null : 100 * i.ratioAfterDue)}%; ` +
+      `steps by the daemon's metric ${fmt(c.steps.metric)}, scheduler reminders in the store ${fmt(x.store.schedulerReminders)})`,
+  );
+  if (x.stepCost) {
+    const costs = Object.entries(x.stepCost).map(([p, v]) => `${p} ${fmt(v.msPerIncident, v.msPerIncident < 10 ? 2 : 0)} ms (${fmt(v.steps)} steps of ${fmt(v.incidents)} incidents)`);
+    const slowest = Math.max(...Object.values(x.stepCost).map((v) => v.msPerIncident));
+    parts.push(
+      `step cost by priority, SlaWorker.runOnce() in process on a store of its own with one reminder due per incident, nothing else running: ${costs.join(', ')}; ` +
+        `P1/P2 on 24x7, P3/P4 on office hours; ${fmt(c.dueSet)} due at the slowest would take ${fmt((slowest * c.dueSet) / 1000)} s`,
+    );
+  }
 }
 
 function render(output) {
@@ -368,6 +441,7 @@ function renderTail(output, parts) {
     if (output.storm) checks.push('B: every alert accepted, the store exactly as the storm must leave it');
     if (output.growth && (output.growth.empty || output.growth.large)) checks.push('C: every ingest and listing request answered 2xx');
     if (output.actions) checks.push('E: every action answered 200 or 409, every webhook 2xx, every 200 comment on its timeline');
+    if (output.sla) checks.push('S: every webhook 2xx, exactly one reminder per due incident (metric and store), one set of SLA terms');
     if (checks.length > 0) parts.push(`checks: ${checks.join('; ')}`);
   }
   if (output.failure) parts.push(`\nFAILED: ${output.failure.split('\n')[0]}`);

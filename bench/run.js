@@ -22,7 +22,11 @@
  *   D. start to ready (/-/ready 200) on an empty and on the pre-filled store (target 1 s);
  *   E. people's actions at 50/s (comment, acknowledge, assign, escalate, resolve/reopen over HTTP
  *      with a responder's token) across a pool of open incidents while 200 webhooks/s are
- *      ingested, paced as in 3 (action p99 target 20 ms, ingest p99 target that of 3).
+ *      ingested, paced as in 3 (action p99 target 20 ms, ingest p99 target that of 3);
+ *   S. the SLA scheduler on 100,000 open incidents with SLA terms: a pass with nothing due
+ *      (SlaWorker.runOnce in process, p99 target 5 ms), then 10,000 steps due at once in the
+ *      daemon while 1-alert webhooks are ingested beside it (all applied within 5 s; ingest during
+ *      the catch-up at least 80% of its rate before). Alone: BENCH_SCENARIOS=S npm run bench.
  *
  * Environment (all optional):
  *   BENCH_DURATION_S        measured seconds per scenario (default 10)
@@ -36,7 +40,7 @@
  *                           BENCH_RATE_CONNECTIONS connections, which sends in bursts
  *   BENCH_RATE_CONNECTIONS  connections of scenario 3 when BENCH_RATE_STREAMS=1 (default 16)
  *   BENCH_P99_TARGET_MS     p99 target of scenario 3 (default 10)
- *   BENCH_SCENARIOS         which scenarios to run, e.g. "1,3,B" (default "1,2,3,A,B,C,D,E")
+ *   BENCH_SCENARIOS         which scenarios to run, e.g. "1,3,B" (default "1,2,3,A,B,C,D,E,S")
  *   BENCH_NOTIFY_RATE       A: webhooks (new incidents) per second (default 50)
  *   BENCH_NOTIFY_DURATION_S A: measured seconds (default 10; warm-up BENCH_WARMUP_S at the same rate)
  *   BENCH_NOTIFY_TARGET_MS  A: p99 target of webhook sent to first delivery attempt (default 1000)
@@ -58,6 +62,19 @@
  *                           their p99 target BENCH_P99_TARGET_MS, as in scenario 3)
  *   BENCH_ACTION_POOL       E: incidents opened before the run that the actions go round (default 200)
  *   BENCH_ACTION_P99_TARGET_MS  E: action p99 target (default 20)
+ *   BENCH_SLA_INCIDENTS     S: open incidents seeded, each with SLA terms and an sla_due row (default 100000)
+ *   BENCH_SLA_DUE           S: of those, how many have a step come due at once (default 10000)
+ *   BENCH_SLA_PASSES        S: scheduler passes with nothing due measured (default 200, after 10 unmeasured)
+ *   BENCH_SLA_PASS_TARGET_MS  S: p99 target of a pass with nothing due (default 5)
+ *   BENCH_SLA_APPLY_TARGET_S  S: target from the due moment to every due step applied (default 5)
+ *   BENCH_SLA_INGEST_RATIO  S: least ingest rate during the catch-up, as a share of the rate before (default 0.8)
+ *   BENCH_SLA_WARMUP_S      S: unmeasured ingest seconds first (default 40: the traffic's first seconds
+ *                           open its few hundred incidents, and the rate climbs for about 30 s)
+ *   BENCH_SLA_BASELINE_S    S: ingest seconds measured before the due moment (default 5; after the warm-up)
+ *   BENCH_SLA_AFTER_S       S: ingest seconds after the due moment (default 10)
+ *   BENCH_SLA_CONNECTIONS   S: webhooks of 1 alert in flight, closed loop (default 16)
+ *   BENCH_SLA_RATE          S: webhooks/s paced as in 3 instead of the closed loop (default 0: closed loop)
+ *   BENCH_SLA_STEP_SAMPLE   S: incidents per priority of the step-cost measure, 4x that for P1 and P2 (default 50; 0 skips it)
  *   BENCH_CPU_PROFILE       a directory: every daemon runs with --cpu-prof and writes
  *                           its profile there (slower; for finding where time goes)
  *   BENCH_ALERTMANAGER      0 to skip the Alertmanager comparison (default 1)
@@ -85,6 +102,7 @@ const { runNotifyScenario } = require('./notify');
 const { runStormScenario } = require('./storm');
 const { runGrowthScenarios } = require('./growth');
 const { runActionsScenario } = require('./actions');
+const { runSlaScenario } = require('./sla');
 
 function envNumber(name, fallback) {
   const raw = process.env[name];
@@ -110,7 +128,7 @@ function settings() {
     rateConnections: envNumber('BENCH_RATE_CONNECTIONS', 16),
     rateStreams: process.env.BENCH_RATE_STREAMS ? envNumber('BENCH_RATE_STREAMS', 1) : null,
     p99TargetMs: envNumber('BENCH_P99_TARGET_MS', 10),
-    scenarios: envList('BENCH_SCENARIOS', ['1', '2', '3', 'A', 'B', 'C', 'D', 'E']).map((id) => id.toUpperCase()),
+    scenarios: envList('BENCH_SCENARIOS', ['1', '2', '3', 'A', 'B', 'C', 'D', 'E', 'S']).map((id) => id.toUpperCase()),
     notifyRate: envNumber('BENCH_NOTIFY_RATE', 50),
     notifyDurationS: envNumber('BENCH_NOTIFY_DURATION_S', 10),
     notifyWaitS: 15,
@@ -134,6 +152,18 @@ function settings() {
     actionRate: envNumber('BENCH_ACTION_RATE', 50),
     actionPool: Math.max(1, envNumber('BENCH_ACTION_POOL', 200)),
     actionP99TargetMs: envNumber('BENCH_ACTION_P99_TARGET_MS', 20),
+    slaIncidents: envNumber('BENCH_SLA_INCIDENTS', 100_000),
+    slaDue: envNumber('BENCH_SLA_DUE', 10_000),
+    slaPasses: Math.max(1, envNumber('BENCH_SLA_PASSES', 200)),
+    slaPassTargetMs: envNumber('BENCH_SLA_PASS_TARGET_MS', 5),
+    slaApplyTargetS: envNumber('BENCH_SLA_APPLY_TARGET_S', 5),
+    slaIngestRatio: envNumber('BENCH_SLA_INGEST_RATIO', 0.8),
+    slaWarmupS: envNumber('BENCH_SLA_WARMUP_S', 40),
+    slaBaselineS: Math.max(1, envNumber('BENCH_SLA_BASELINE_S', 5)),
+    slaAfterS: envNumber('BENCH_SLA_AFTER_S', 10),
+    slaConnections: Math.max(1, envNumber('BENCH_SLA_CONNECTIONS', 16)),
+    slaRate: envNumber('BENCH_SLA_RATE', 0),
+    slaStepSample: envNumber('BENCH_SLA_STEP_SAMPLE', 50),
     cpuProfileDir: process.env.BENCH_CPU_PROFILE ? path.resolve(process.env.BENCH_CPU_PROFILE) : null,
     alertmanager: process.env.BENCH_ALERTMANAGER !== '0',
     seed: envNumber('BENCH_SEED', 42),
@@ -239,14 +269,14 @@ function removeTmp() {
   tmpToRemove = null;
 }
 
-/** The scenarios A to E that BENCH_SCENARIOS selects. */
+/** The scenarios A to E and S that BENCH_SCENARIOS selects. */
 function extraList(s) {
   return EXTRA.filter((id) => s.scenarios.includes(id));
 }
 
-const EXTRA = ['A', 'B', 'C', 'D', 'E'];
+const EXTRA = ['A', 'B', 'C', 'D', 'E', 'S'];
 
-/** Runs A to E in turn; fills `extra` as they finish (so a failure keeps what was measured). */
+/** Runs A to E and S in turn; fills `extra` as they finish (so a failure keeps what was measured). */
 async function runExtra(ids, s, tmp, extra) {
   if (ids.includes('A')) {
     process.stdout.write(`  A: latency to the support line, ${s.notifyRate} new incidents/s for ${s.notifyDurationS} s ... `);
@@ -277,6 +307,17 @@ async function runExtra(ids, s, tmp, extra) {
     extra.actions = await runActionsScenario(s, path.join(tmp, 'E'));
     const e = extra.actions;
     process.stdout.write(`action p99 ${report.fmt(e.actions.latencyMs.p99, 2)} ms, ingest p99 ${report.fmt(e.ingest.latencyMs.p99, 2)} ms\n`);
+  }
+  if (ids.includes('S')) {
+    process.stdout.write(`  S: SLA scheduler on ${report.fmt(s.slaIncidents)} open incidents, ${report.fmt(s.slaDue)} steps due at once beside ingest ... `);
+    extra.sla = await runSlaScenario(s, path.join(tmp, 'S'));
+    const x = extra.sla;
+    const c = x.catchUp;
+    process.stdout.write(
+      `seeded in ${report.fmt(x.seeded.totalMs / 1000, 1)} s, pass with nothing due p99 ${report.fmt(x.passes.latencyMs.p99, 3)} ms, ` +
+        `${report.fmt(c.dueSet)} steps applied ${c.appliedS === null ? 'NOT all' : `${report.fmt(c.appliedS, 2)} s`} after due, ` +
+        `ingest ${report.fmt(c.ingest.baseline.requestsPerS)} -> ${report.fmt(c.ingest.catchUp ? c.ingest.catchUp.requestsPerS : null)} webhooks/s\n`,
+    );
   }
 }
 
@@ -375,6 +416,7 @@ async function main() {
     storm: extra.storm || null,
     growth: extra.growth || null,
     actions: extra.actions || null,
+    sla: extra.sla || null,
     targets,
     problems,
     failure: failure ? String((failure && failure.stack) || failure) : null,
