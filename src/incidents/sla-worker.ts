@@ -1,7 +1,7 @@
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import type { Line, Priority } from '../core/vocabulary';
-import { SLA_ACTOR, slaPlan } from '../sla/plan';
+import { SLA_ACTOR, afterStep, slaPlan } from '../sla/plan';
 import type { DueStep } from '../sla/plan';
 import type { IncidentStore, IncidentTransaction } from '../store/store';
 import { notify, writeTransition } from './apply-transition';
@@ -9,8 +9,11 @@ import type { NotifyChannels } from './apply-transition';
 import { writePlan } from './sla-upkeep';
 import { transition } from './state-machine';
 
-/** Incidents per transaction: a batch commits with one fsync and lets ingest in between. */
-const BATCH = 200;
+/**
+ * Incidents per transaction: a batch commits with one fsync; small enough that ingest, which
+ * waits for the connection between batches, never waits long.
+ */
+const BATCH = 50;
 /** Steps one incident may run in one pass (after a long downtime: every step it missed). */
 const MAX_STEPS = 50;
 
@@ -76,18 +79,19 @@ export class SlaWorker {
     }
     const timeline = await tx.slaTimeline(incidentId);
     const runs: SlaStepRun[] = [];
+    let plan = slaPlan(terms, incident, timeline, now);
     for (let i = 0; i < MAX_STEPS; i++) {
-      const step = slaPlan(terms, incident, timeline, now).pending[0];
+      const step = plan.pending[0];
       if (!step || step.dueAt > now) break;
       const t = transition(incident, { type: 'sla_step', actor: { type: 'system', name: SLA_ACTOR }, step }, now);
       if (t.timeline.length === 0) break;
       const before = incident.line;
       incident = writeTransition(tx, incident, t);
       notify(tx, incident, t.notify, now, this.deps.channelsFor);
-      timeline.push(...t.timeline);
       runs.push({ incidentId, priority: incident.priority, step, escalatedTo: incident.line !== before || step.action === 'escalate' ? incident.line : null, lateMs: now - step.dueAt });
+      plan = afterStep(plan, step);
     }
-    writePlan(tx, incident, slaPlan(terms, incident, timeline, now));
+    writePlan(tx, incident, plan);
     return runs;
   }
 }
