@@ -29,7 +29,7 @@ import { webhookHandler, webhookSourceOf } from './http/webhooks-route';
 import type { WebhookSource } from './http/source-request';
 import { createSource } from './sources';
 import { openStore } from './store/open-store';
-import type { IncidentReadModel, IncidentStore, OutboxStore, Store } from './store/store';
+import type { IncidentReadModel, IncidentStore, OutboxStore, SilenceStore, Store } from './store/store';
 import { OutboxWorker } from './notify/outbox-worker';
 import { createChannel } from './notify/channels';
 import type { Channel } from './notify/channel';
@@ -164,6 +164,8 @@ export function createApp(options: AppOptions): App {
     if (result.outcome) onEvent({ kind: result.outcome, incidentId, priority: result.incident.priority });
     else if (timersOn && channels.size > 0) outboxTask.kick();
   };
+  /** A silence was created or ended through the API, and the change is committed. */
+  const silencesChanged = (): void => undefined;
   const telegramBots = telegramBotsOf(config.notifications.channels);
   let pollers: TelegramUpdatePoller[] = [];
   let pollLoops: PollLoop[] = [];
@@ -174,6 +176,9 @@ export function createApp(options: AppOptions): App {
     ruleReloader,
     reopenWindowMs: config.incidents.reopenWindow,
     readModel: delegateTo(requireReadModel),
+    silences: delegateTo(requireSilences),
+    keepExpiredSilencesMs: config.silences.keepExpired,
+    onSilencesChanged: silencesChanged,
     customerChannels: (name) => config.customers.find((c) => c.name === name)?.channels ?? null,
     runAction: async (incidentId, command) => {
       const result = await runAction({ store: requireStore(), channelsFor: notifyChannels }, incidentId, command, clock.now().getTime());
@@ -213,6 +218,10 @@ export function createApp(options: AppOptions): App {
     if (!readModel) throw new Error('store is not open');
     return readModel;
   }
+  function requireSilences(): SilenceStore {
+    if (!opened) throw new Error('store is not open');
+    return opened.silences;
+  }
 
   function reload(): { ok: boolean; problems: FileProblem[] } {
     return ruleReloader.reload();
@@ -240,7 +249,7 @@ export function createApp(options: AppOptions): App {
       http.keepAliveTimeout = 65_000;
       opened = await (options.openStore ?? (() => openStore(loaded.store)))();
       ({ incidents: store, readModel, outbox } = opened);
-      worker = new ResolveWorker({ store, clock, logger, replayWindowMs: config.incidents.replayWindow, onEvent, channelsFor: notifyChannels });
+      worker = new ResolveWorker({ store, clock, logger, replayWindowMs: config.incidents.replayWindow, onEvent, channelsFor: notifyChannels, silences: { store: opened.silences, keepExpiredMs: config.silences.keepExpired } });
       slaWorker = new SlaWorker({ store, clock, logger, channelsFor: notifyChannels, onStep: onSlaStep });
       outboxWorker = new OutboxWorker({
         store: outbox,

@@ -6,6 +6,8 @@ const USAGE = `usage:
   incident-bridge test [--config FILE] FILES...
   incident-bridge explain [--config FILE] [--source NAME|TYPE] [--db FILE] [--format text|json] PAYLOAD.json
   incident-bridge incidents list|show|ack|assign|comment|escalate|resolve|reopen|pause|resume|prioritize ... (incidents --help)
+  incident-bridge silence add --matcher TEXT [--matcher TEXT...] (--duration DUR | --end TIME) [--start TIME] --comment TEXT [--force]
+  incident-bridge silence list [--all] | silence expire ID (silence --help)
   incident-bridge sla due [--config FILE] --calendar NAME --from TIME --duration DUR
   incident-bridge sla rebuild [--config FILE] [--db FILE] [--fix]`;
 
@@ -26,6 +28,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./cli/explain')).runExplain(rest);
     case 'incidents':
       return (await import('./cli/incidents')).runIncidents(rest);
+    case 'silence':
+      return (await import('./cli/silence')).runSilence(rest);
     case 'sla':
       return (await import('./cli/sla')).runSla(rest);
     case '--help':

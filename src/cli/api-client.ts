@@ -55,6 +55,11 @@ export class ApiClient {
     return this.call('POST', pathAndQuery, body);
   }
 
+  /** DELETEs `pathAndQuery`; resolves the JSON of a 2xx answer, throws ApiError or DaemonUnreachableError. */
+  delete(pathAndQuery: string): Promise<unknown> {
+    return this.call('DELETE', pathAndQuery);
+  }
+
   private async call(method: string, pathAndQuery: string, body?: unknown): Promise<unknown> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;

@@ -84,7 +84,8 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
 };
 SUBCOMMANDS.acknowledge = SUBCOMMANDS.ack as Subcommand;
 
-class UsageError extends Error {}
+/** A command line the command cannot run: exit 2 with the usage. */
+export class UsageError extends Error {}
 
 /**
  * `incident-bridge incidents list|show|ack|assign|comment|escalate|resolve|reopen|pause|resume|prioritize`:
@@ -158,8 +159,8 @@ function parseCommandLine(sub: Subcommand, args: string[]): { id: number; positi
   return { id, positionals, values, json: format === 'json' };
 }
 
-/** --url, else INCIDENT_BRIDGE_URL, else the daemon's default address; an http(s) URL. */
-function daemonUrl(flag: Values[string], env: NodeJS.ProcessEnv): string {
+/** --url, else INCIDENT_BRIDGE_URL, else the daemon's default address; an http(s) URL. Throws UsageError. */
+export function daemonUrl(flag: Values[string], env: NodeJS.ProcessEnv): string {
   const url = typeof flag === 'string' ? flag : env.INCIDENT_BRIDGE_URL || DEFAULT_URL;
   let parsed: URL;
   try {
@@ -190,6 +191,7 @@ export function describeApiError(error: ApiError, tokenSet: boolean): string {
   return `${lines.join('\n')}\n`;
 }
 
-function processIo(): CliIo {
+/** The process's own streams, environment and clock. */
+export function processIo(): CliIo {
   return { stdout: process.stdout, stderr: process.stderr, env: process.env, clock: systemClock, ...(process.stdout.isTTY ? { columns: process.stdout.columns } : {}) };
 }

@@ -170,7 +170,8 @@ function table(header: string[], rows: string[][]): string[] {
   return [line(header), ...cleaned.map(line)];
 }
 
-function truncate(text: string, chars: number): string {
+/** The text cut to `chars` characters, ending in `…` when cut. */
+export function truncate(text: string, chars: number): string {
   return text.length <= chars ? text : `${text.slice(0, chars - 1)}…`;
 }
 
@@ -178,7 +179,7 @@ function truncate(text: string, chars: number): string {
  * One line of plain text: control characters (an escape sequence in an alert's annotation could
  * rewrite the terminal) and line breaks become spaces.
  */
-function clean(text: string): string {
+export function clean(text: string): string {
   // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ');
 }

@@ -324,6 +324,13 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    silences: z
+      .object({
+        /** How long a silence stays listed (and stored) after it ended. */
+        keepExpired: durationMs.default(7 * 86_400_000),
+      })
+      .strict()
+      .prefault({}),
     rejections: z
       .object({
         maxCount: z.number().int().min(0).default(100),

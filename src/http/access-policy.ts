@@ -26,6 +26,10 @@ export const ACCESS_RULES: readonly AccessRule[] = [
   { method: 'GET', path: '/api/v1/incidents', access: 'viewer', customers: true },
   { method: 'GET', path: '/api/v1/incidents/:id', access: 'viewer', customers: true },
   { method: 'POST', path: '/api/v1/incidents/:id/:action', access: 'responder', customers: true },
+  // Silences: no `customers` flag, so a customer's person is refused (403) on every one of them.
+  { method: 'GET', path: '/api/v1/silences', access: 'viewer' },
+  { method: 'POST', path: '/api/v1/silences', access: 'responder' },
+  { method: 'DELETE', path: '/api/v1/silences/:id', access: 'responder' },
   { method: 'GET', path: '/api/v1/knowledge', access: 'viewer' },
   { method: 'GET', path: '/api/v1/rejections', access: 'viewer' },
   { method: 'GET', path: '/api/v1/rules', access: 'viewer' },

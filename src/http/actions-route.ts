@@ -82,7 +82,7 @@ function isObject(body: unknown): body is Record<string, unknown> {
 }
 
 /** The JSON object of a request body; an empty body is `{}`. */
-async function jsonBody(req: express.Request): Promise<unknown> {
+export async function jsonBody(req: express.Request): Promise<unknown> {
   const raw = (await readBody(req, MAX_ACTION_BODY_BYTES)).toString('utf8').trim();
   if (raw === '') return {};
   try {

@@ -17,6 +17,8 @@ import { operationsRoute } from './operations-route';
 import { rulesRoute } from './rules-route';
 import type { RulesRouteDeps } from './rules-route';
 import { sessionRoute } from './session-route';
+import { silencesRoute } from './silences-route';
+import type { SilencesRouteDeps } from './silences-route';
 import type { RejectionLog } from './rejection-log';
 import type { WebhooksRouteDeps } from './webhooks-route';
 
@@ -24,6 +26,7 @@ import type { WebhooksRouteDeps } from './webhooks-route';
 export function createServer(
   deps: WebhooksRouteDeps &
     RulesRouteDeps &
+    SilencesRouteDeps &
     ApiAccessDeps & { runAction: RunAction; customerChannels: (customer: string) => readonly string[] | null; readModel: IncidentReadModel; notifications: NotificationsAccess; rejections: RejectionLog; metrics: Metrics; logger: Logger },
 ): Express {
   const app = express();
@@ -37,6 +40,7 @@ export function createServer(
   app.use(sessionRoute(deps));
   app.use(incidentsRoute(deps));
   app.use(actionsRoute(deps));
+  app.use(silencesRoute(deps));
   app.use(notificationsRoute(deps));
   app.use(operationsRoute(deps));
   app.use(rulesRoute(deps));

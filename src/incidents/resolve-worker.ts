@@ -1,6 +1,6 @@
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
-import type { IncidentStore } from '../store/store';
+import type { IncidentStore, SilenceStore } from '../store/store';
 import { applyTransition } from './apply-transition';
 import type { NotifyChannels } from './apply-transition';
 import type { IncidentEvent } from './ingest';
@@ -9,8 +9,9 @@ import { transition } from './state-machine';
 const BATCH = 500;
 
 /**
- * Resolves incidents whose hold-down has passed with no alert firing again, and forgets replay
- * receipts older than the replay window. Driven by the app's timer; tests call runOnce().
+ * Resolves incidents whose hold-down has passed with no alert firing again, forgets replay
+ * receipts older than the replay window and silences ended longer ago than they stay listed.
+ * Driven by the app's timer; tests call runOnce().
  */
 export class ResolveWorker {
   constructor(
@@ -21,6 +22,8 @@ export class ResolveWorker {
       replayWindowMs: number;
       channelsFor?: NotifyChannels;
       onEvent?: (event: IncidentEvent) => void;
+      /** The silences to prune, and how long one stays after it ended. */
+      silences?: { store: Pick<SilenceStore, 'prune'>; keepExpiredMs: number };
     },
   ) {}
 
@@ -45,6 +48,7 @@ export class ResolveWorker {
       });
     }
     await this.deps.store.pruneReceipts(now - this.deps.replayWindowMs);
+    if (this.deps.silences) await this.deps.silences.store.prune(now - this.deps.silences.keepExpiredMs);
     return due.length;
   }
 }

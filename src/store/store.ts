@@ -294,11 +294,56 @@ export interface OutboxStore {
   pendingStats(): Promise<{ channel: string; depth: number; oldestCreatedAt: number }[]>;
 }
 
-/** One store: the write side, the read model and the outbox on one database. */
+/** A silence: alerts its matchers cover are quiet from `startsAt` until `endsAt`; times are epoch milliseconds. */
+export interface SilenceRecord {
+  /** A random UUID. */
+  id: string;
+  /** Alertmanager matcher texts as the author wrote them; each may hold several matchers, all of which must match. */
+  matchers: string[];
+  startsAt: number;
+  /** When it ends (or ended: a silence ended early has `endsAt` at that moment). */
+  endsAt: number;
+  /** The name of the person who created it (`local` on an open API). */
+  createdBy: string;
+  comment: string;
+  createdAt: number;
+  /** When DELETE ended it early, or null. */
+  expiredAt: number | null;
+}
+
+/**
+ * The silences. Every write resolves once it is durably committed; reads see every write that
+ * resolved before them. A silence is in force while `startsAt <= now < endsAt`, and has ended
+ * once `endsAt <= now`.
+ */
+export interface SilenceStore {
+  /** Stores a new silence; rejects when its id is taken. */
+  create(silence: Omit<SilenceRecord, 'expiredAt'>): Promise<void>;
+  /**
+   * Every silence not ended before `endedAfter` (`endsAt >= endedAfter`: in force, pending, or
+   * ended since), newest first (by `createdAt`, the later created first on a tie), at most `limit`.
+   */
+  list(filter: { endedAfter: number; limit: number }): Promise<SilenceRecord[]>;
+  get(id: string): Promise<SilenceRecord | null>;
+  /** Ends a silence now (expiredAt = now, endsAt = min(endsAt, now)); null for an unknown id; an already ended one is returned unchanged. */
+  expire(id: string, now: number): Promise<SilenceRecord | null>;
+  /** Silences in force at `now` (startsAt <= now < endsAt). */
+  inForce(now: number): Promise<SilenceRecord[]>;
+  /**
+   * The next moment strictly after `afterMs` at which a silence starts or ends, or null. A silence
+   * ended before it started (deleted while pending) never starts, so its start is no edge.
+   */
+  nextEdge(afterMs: number): Promise<number | null>;
+  /** Forgets silences that ended before `beforeMs` (`endsAt < beforeMs`); returns how many. */
+  prune(beforeMs: number): Promise<number>;
+}
+
+/** One store: the write side, the read model, the outbox and the silences on one database. */
 export interface Store {
   readonly incidents: IncidentStore;
   readonly readModel: IncidentReadModel;
   readonly outbox: OutboxStore;
+  readonly silences: SilenceStore;
   /** Waits for the work in progress, then closes the database. */
   close(): Promise<void>;
 }

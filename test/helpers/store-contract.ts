@@ -1,4 +1,4 @@
-import type { NewAlert, NewIncident, Store, Unit } from '../../src/store/store';
+import type { NewAlert, NewIncident, SilenceRecord, Store, Unit } from '../../src/store/store';
 
 /**
  * The store contract: what every implementation of Store must do, as checks that throw on a
@@ -95,6 +95,27 @@ async function committed<T>(store: Store, units: Unit<T>[]): Promise<T[]> {
     if (!s.ok) throw new Error(`unit ${i} failed: ${String(s.error)}`);
     return s.value;
   });
+}
+
+const MINUTE = 60_000;
+
+/** A silence as the API would create it; `expiredAt` is left to the store. */
+function newSilence(id: string, startsAt: number, endsAt: number, patch: Partial<Omit<SilenceRecord, 'expiredAt'>> = {}): Omit<SilenceRecord, 'expiredAt'> {
+  return { id, matchers: ['alertname="DiskFull"'], startsAt, endsAt, createdBy: 'anna', comment: `silence ${id}`, createdAt: startsAt, ...patch };
+}
+
+/**
+ * Three silences around T0: `past` from T0-1h until exactly T0, `now` from exactly T0 until
+ * T0+1h, `later` from T0+30m until T0+2h, created at the same moment as `now` but after it.
+ */
+async function threeSilences(store: Store): Promise<void> {
+  await store.silences.create(newSilence('past', T0 - 60 * MINUTE, T0));
+  await store.silences.create(newSilence('now', T0, T0 + 60 * MINUTE));
+  await store.silences.create(newSilence('later', T0 + 30 * MINUTE, T0 + 120 * MINUTE, { createdAt: T0 }));
+}
+
+async function inForceIds(store: Store, at: number): Promise<string[]> {
+  return (await store.silences.inForce(at)).map((s) => s.id).sort();
 }
 
 async function activeFor(store: Store, key: string): Promise<number[]> {
@@ -346,6 +367,117 @@ export const STORE_CONTRACT: ContractCheck[] = [
         expectEqual(receipt, { accepted: 1, incidents: [id] }, 'receipt after restart');
         const [dup] = await again.incidents.runBatch([(tx) => tx.insertIncident(newIncident('r'))]);
         expectEqual(dup!.ok, false, 'the key is still active after restart');
+      } finally {
+        await again.close();
+      }
+    },
+  },
+  {
+    name: 'silences: created as given, listed newest first down to the moment they ended, ids unique',
+    run: (h) =>
+      withStore(h, async (store) => {
+        const written = newSilence('a1', T0, T0 + 60 * MINUTE, { matchers: ['{job="api", code=~"5.."}', 'env!="dev"'], comment: 'Работы на БД, "quoted"', createdBy: 'local' });
+        await store.silences.create(written);
+        expectEqual(await store.silences.get('a1'), { ...written, expiredAt: null }, 'the silence as stored');
+        expectEqual(await store.silences.get('a2'), null, 'an unknown id');
+        let refused = false;
+        await store.silences.create(newSilence('a1', T0, T0 + MINUTE)).catch(() => (refused = true));
+        expectEqual(refused, true, 'a second silence with the same id is refused');
+        expectEqual((await store.silences.get('a1'))?.endsAt, T0 + 60 * MINUTE, 'the first silence of the id is kept');
+      }),
+  },
+  {
+    name: 'silences: list keeps those not ended before endedAfter, newest first, at most limit',
+    run: (h) =>
+      withStore(h, async (store) => {
+        await threeSilences(store);
+        const ids = async (endedAfter: number, limit = 100) => (await store.silences.list({ endedAfter, limit })).map((s) => s.id);
+        // `later` and `now` share createdAt: the one created later is the newer.
+        expectEqual(await ids(T0 - 60 * MINUTE), ['later', 'now', 'past'], 'everything');
+        expectEqual(await ids(T0), ['later', 'now', 'past'], 'a silence that ended exactly at endedAfter is listed');
+        expectEqual(await ids(T0 + 1), ['later', 'now'], 'one that ended a millisecond before is not');
+        expectEqual(await ids(T0 + 120 * MINUTE), ['later'], 'ending exactly then');
+        expectEqual(await ids(T0 + 120 * MINUTE + 1), [], 'all ended before');
+        expectEqual(await ids(T0, 2), ['later', 'now'], 'limit');
+      }),
+  },
+  {
+    name: 'silences: in force from startsAt included to endsAt excluded; the next edge is strictly after',
+    run: (h) =>
+      withStore(h, async (store) => {
+        expectEqual(await store.silences.nextEdge(T0), null, 'no silences, no edge');
+        await threeSilences(store);
+        expectEqual(await inForceIds(store, T0 - 60 * MINUTE - 1), [], 'before any start');
+        expectEqual(await inForceIds(store, T0 - 60 * MINUTE), ['past'], 'at the start of past');
+        expectEqual(await inForceIds(store, T0 - 1), ['past'], 'a millisecond before past ends');
+        expectEqual(await inForceIds(store, T0), ['now'], 'past has ended exactly as now starts');
+        expectEqual(await inForceIds(store, T0 + 30 * MINUTE), ['later', 'now'], 'both');
+        expectEqual(await inForceIds(store, T0 + 60 * MINUTE), ['later'], 'now has ended');
+        expectEqual(await inForceIds(store, T0 + 120 * MINUTE), [], 'every one has ended');
+        const edges: (number | null)[] = [];
+        for (const after of [T0 - 61 * MINUTE, T0 - 60 * MINUTE, T0 - 1, T0, T0 + 30 * MINUTE - 1, T0 + 30 * MINUTE, T0 + 60 * MINUTE, T0 + 120 * MINUTE]) {
+          edges.push(await store.silences.nextEdge(after));
+        }
+        expectEqual(
+          edges,
+          [T0 - 60 * MINUTE, T0, T0, T0 + 30 * MINUTE, T0 + 30 * MINUTE, T0 + 60 * MINUTE, T0 + 120 * MINUTE, null],
+          'the next edge after each moment',
+        );
+      }),
+  },
+  {
+    name: 'silences: expire ends one now, once; unknown is null; an ended one is unchanged',
+    run: (h) =>
+      withStore(h, async (store) => {
+        await threeSilences(store);
+        expectEqual(await store.silences.expire('nope', T0), null, 'an unknown id');
+        const now = T0 + 20 * MINUTE;
+        const ended = await store.silences.expire('now', now);
+        expectEqual([ended?.expiredAt, ended?.endsAt, ended?.startsAt], [now, now, T0], 'a silence in force ends at once');
+        expectEqual(await store.silences.get('now'), ended, 'and is stored so');
+        expectEqual(await inForceIds(store, now), [], 'nothing in force after it');
+        const again = await store.silences.expire('now', now + MINUTE);
+        expectEqual(again, ended, 'expiring it again changes nothing');
+        const past = await store.silences.get('past');
+        expectEqual(await store.silences.expire('past', now), past, 'a silence ended by its time is unchanged (expiredAt stays null)');
+        // A pending silence ended before its start: it never comes into force, and its start is no edge.
+        const pending = await store.silences.expire('later', now);
+        expectEqual([pending?.expiredAt, pending?.endsAt, pending?.startsAt], [now, now, T0 + 30 * MINUTE], 'a pending silence ends before its start');
+        expectEqual(await inForceIds(store, T0 + 30 * MINUTE), [], 'it never comes into force');
+        expectEqual(await store.silences.nextEdge(now), null, 'and its start is no edge');
+        // Exactly at its end a silence has ended: expiring it then changes nothing.
+        await store.silences.create(newSilence('edge', T0, T0 + 40 * MINUTE));
+        expectEqual((await store.silences.expire('edge', T0 + 40 * MINUTE))?.expiredAt, null, 'expired exactly at its end: unchanged');
+        const justBefore = await store.silences.expire('edge', T0 + 40 * MINUTE - 1);
+        expectEqual([justBefore?.expiredAt, justBefore?.endsAt], [T0 + 40 * MINUTE - 1, T0 + 40 * MINUTE - 1], 'a millisecond before its end it is still in force: ended');
+      }),
+  },
+  {
+    name: 'silences: prune forgets those ended before the moment, exactly',
+    run: (h) =>
+      withStore(h, async (store) => {
+        await threeSilences(store);
+        await store.silences.expire('now', T0 + 10 * MINUTE);
+        expectEqual(await store.silences.prune(T0), 0, 'past ended exactly at T0: kept');
+        expectEqual(await store.silences.prune(T0 + 1), 1, 'past ended before T0+1ms: forgotten');
+        expectEqual(await store.silences.get('past'), null, 'past is gone');
+        expectEqual(await store.silences.prune(T0 + 10 * MINUTE + 1), 1, 'the expired one goes by the moment it was ended');
+        expectEqual((await store.silences.list({ endedAfter: 0, limit: 10 })).map((s) => s.id), ['later'], 'what is left');
+      }),
+  },
+  {
+    name: 'silences: created and expired ones survive a restart',
+    run: async (h) => {
+      if (!h.reopen) return;
+      const store = await h.open();
+      await threeSilences(store);
+      const expired = await store.silences.expire('later', T0 + 5 * MINUTE);
+      await store.close();
+      const again = await h.reopen();
+      try {
+        expectEqual((await again.silences.list({ endedAfter: 0, limit: 10 })).map((s) => s.id), ['later', 'now', 'past'], 'silences after restart');
+        expectEqual(await again.silences.get('later'), expired, 'the expired silence after restart');
+        expectEqual(await again.silences.nextEdge(T0 + 5 * MINUTE), T0 + 60 * MINUTE, 'the next edge after restart');
       } finally {
         await again.close();
       }
