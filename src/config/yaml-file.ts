@@ -58,6 +58,17 @@ export function problemAt(yaml: YamlFile, path: readonly PropertyKey[], message:
   return { file: yaml.file, line, col, message, severity };
 }
 
+/**
+ * A problem `offset` characters into a scalar's text (a matcher, a template), found by `path`: the
+ * column counts the opening quote of a quoted scalar. Exact on the scalar's first line.
+ */
+export function scalarProblem(yaml: YamlFile, path: readonly PropertyKey[], offset: number, message: string): FileProblem {
+  const node = yaml.doc.getIn(path, true);
+  const quoted = isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') ? 1 : 0;
+  const { line, col } = positionOf(yaml, path);
+  return { file: yaml.file, line, col: col + quoted + offset, message, severity: 'error' };
+}
+
 /** Turns zod's issues into located problems that name the key: `sources[0].type: ...`. */
 export function zodProblems(yaml: YamlFile, error: ZodError): FileProblem[] {
   const problems = error.issues.flatMap((issue) => {

@@ -1,6 +1,6 @@
 import { MONITORING_GAP_LABEL } from '../sources/source';
 import type { NormalizedAlert } from '../sources/source';
-import { matchesAll } from './matcher';
+import { matchesAll } from '../core/matcher';
 import type { CompiledMetric, RuleSet } from './rule-set';
 
 /** What an alert means for the business, and which incident it belongs to. */

@@ -1,10 +1,9 @@
-import { isScalar } from 'yaml';
 import type { BuiltinMetricConfig, PriorityMatrix } from '../config/schema';
 import type { FileProblem } from '../core/errors';
-import { positionOf, problemAt } from '../config/yaml-file';
+import { positionOf, problemAt, scalarProblem } from '../config/yaml-file';
 import type { YamlFile } from '../config/yaml-file';
-import { MatcherSyntaxError, parseMatchers } from './matcher';
-import type { Matcher } from './matcher';
+import { MatcherSyntaxError, parseMatchers } from '../core/matcher';
+import type { Matcher } from '../core/matcher';
 import type { HealthModelData } from './rule-schema';
 import type { CompiledMetric, HealthModel } from './rule-set';
 import { compileTemplate, TEMPLATE_VARIABLES, unknownTemplateVariables } from './template';
@@ -124,13 +123,6 @@ function policyProblems(yaml: YamlFile, data: HealthModelData, defaults: Compile
   check('sla', defaults.slaPolicies, 'SLA');
   check('escalation', defaults.escalationPolicies, 'escalation');
   return problems;
-}
-
-function scalarProblem(yaml: YamlFile, path: PropertyKey[], offset: number, message: string): FileProblem {
-  const node = yaml.doc.getIn(path, true);
-  const quoted = isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') ? 1 : 0;
-  const { line, col } = positionOf(yaml, path);
-  return { file: yaml.file, line, col: col + quoted + offset, message, severity: 'error' };
 }
 
 /** Compiles a metric of the config (fallback, monitoring gap) into a metric of the pseudo health model it names. */

@@ -2,8 +2,8 @@ import type { FileProblem } from '../core/errors';
 import { problemAt } from '../config/yaml-file';
 import type { YamlFile } from '../config/yaml-file';
 import { claimsMonitoringGap } from './classify';
-import { matches } from './matcher';
-import type { Matcher } from './matcher';
+import { matches } from '../core/matcher';
+import type { Matcher } from '../core/matcher';
 import type { CompiledMetric } from './rule-set';
 
 /** One compiled health model file: `metrics[i]` was compiled from the YAML path `metrics[i]`. */

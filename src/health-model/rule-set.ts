@@ -1,5 +1,5 @@
 import type { Category, Criticality, Impact, Priority } from '../core/vocabulary';
-import type { Matcher } from './matcher';
+import type { Matcher } from '../core/matcher';
 import type { MessageTemplate } from './template';
 
 /** A health model as the daemon uses it: its owners and criticality. */

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { BUILTIN_CALENDAR, parseInterval } from '../config/sla-config';
 import type { LocalInterval } from '../config/sla-config';
+import { localToMillis } from '../core/local-time';
 import type { CalendarTerms } from '../core/sla-terms';
 
 export { parseInterval };
@@ -173,16 +174,7 @@ function monthsOf(cal: WorkingCalendar): CalendarMonths {
  */
 function localInstant(day: DateTime, minutes: number, zone: string): number {
   if (minutes === 1440) return day.plus({ days: 1 }).startOf('day').toMillis();
-  const wall = { year: day.year, month: day.month, day: day.day, hour: Math.floor(minutes / 60), minute: minutes % 60 };
-  const found = DateTime.fromObject(wall, { zone }).toMillis();
-  // Daylight-saving shifts are an hour, or half an hour (Lord Howe): look that far back for the same wall time.
-  for (const back of [3_600_000, 1_800_000]) {
-    const earlier = DateTime.fromMillis(found - back, { zone });
-    if (earlier.year === wall.year && earlier.month === wall.month && earlier.day === wall.day && earlier.hour === wall.hour && earlier.minute === wall.minute) {
-      return found - back;
-    }
-  }
-  return found;
+  return localToMillis({ year: day.year, month: day.month, day: day.day, hour: Math.floor(minutes / 60), minute: minutes % 60, second: 0 }, zone);
 }
 
 /** Calendars by name, `24x7` included, from their definitions (the config's `sla.calendars`); intervals sorted by start. */

@@ -1,4 +1,4 @@
-import { MatcherSyntaxError, matchesAll, parseMatchers } from '../../../src/health-model/matcher';
+import { MatcherSyntaxError, matchesAll, parseMatchers } from '../../../src/core/matcher';
 
 const labels = { alertname: 'CheckoutErrorRateHigh', severity: 'critical', env: 'prod' };
 

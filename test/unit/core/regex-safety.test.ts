@@ -1,5 +1,5 @@
-import { parseMatchers } from '../../../src/health-model/matcher';
-import { findCatastrophicBacktracking } from '../../../src/health-model/regex-safety';
+import { parseMatchers } from '../../../src/core/matcher';
+import { findCatastrophicBacktracking } from '../../../src/core/regex-safety';
 
 describe('catastrophic backtracking', () => {
   test.each([
