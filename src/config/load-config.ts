@@ -5,6 +5,7 @@ import type { FileProblem } from '../core/errors';
 import { channelSecrets } from './channel-config';
 import { findDuplicatePeople } from './duplicate-people';
 import { escalationProblems } from './escalation-config';
+import { maintenanceProblems } from './maintenance-config';
 import { slaProblems } from './sla-config';
 import { configSchema } from './schema';
 import type { Config } from './schema';
@@ -96,6 +97,7 @@ export function parseConfig(file: string, text: string, overrides: ConfigOverrid
   }
   more.push(...slaProblems(yaml, config));
   more.push(...escalationProblems(yaml, config));
+  more.push(...maintenanceProblems(yaml, config));
   more.push(...customerProblems(yaml, config));
   const serveProblems: FileProblem[] = [];
   if (!isLoopback(config.listen)) {

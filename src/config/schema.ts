@@ -242,6 +242,25 @@ const customer = z
   })
   .strict();
 
+/**
+ * A maintenance window: what it covers (matchers in Alertmanager syntax, health models, or both:
+ * then an alert must satisfy both) and when, either once (local `start` and `end`) or recurring
+ * (`rrule` in local time, each occurrence lasting `duration`), in the IANA zone `timezone`.
+ * maintenanceProblems checks what zod cannot: the zone, the times, the rule, the matchers.
+ */
+const maintenanceWindow = z
+  .object({
+    name: lowerCaseName,
+    matchers: z.array(z.string()).default([]).describe('Alertmanager matchers, all of which an alert must satisfy; a string may hold several, comma-separated'),
+    healthModels: z.array(z.string().min(1)).default([]).describe('Health models whose alerts it covers'),
+    timezone: z.string().min(1).describe('IANA time zone of start, end and rrule, e.g. Europe/Amsterdam'),
+    start: z.string().optional().describe('One-off: local start YYYY-MM-DDTHH:MM[:SS]'),
+    end: z.string().optional().describe('One-off: local end YYYY-MM-DDTHH:MM[:SS], after start'),
+    rrule: z.string().optional().describe('Recurring: an RFC 5545 RRULE in local time, e.g. FREQ=WEEKLY;BYDAY=SU;BYHOUR=2;BYMINUTE=0'),
+    duration: durationMs.optional().describe('Recurring: how long each occurrence lasts, e.g. 2h'),
+  })
+  .strict();
+
 /** The daemon's configuration file; every knob has a default except the sources. */
 export const configSchema = z
   .object({
@@ -259,6 +278,8 @@ export const configSchema = z
     escalation: escalationSchema.optional(),
     /** The support company's customers; a health model names its own (`customer:`). */
     customers: z.array(customer).default([]),
+    /** Planned work: alerts it covers open incidents that page nobody while it is in force. */
+    maintenance: z.array(maintenanceWindow).default([]),
     limits: z
       .object({ maxBodyBytes: byteSize.default(5 * 1024 * 1024) })
       .strict()
@@ -363,3 +384,6 @@ export type LinesConfig = z.output<typeof linesSchema>;
 export type EscalationConfig = z.output<typeof escalationSchema>;
 export type EscalationPolicyConfig = EscalationConfig['policies'][number];
 export type EscalationStepConfig = EscalationPolicyConfig['steps'][number];
+
+/** One maintenance window of the config's `maintenance` section, as validated (duration in ms). */
+export type MaintenanceConfig = Config['maintenance'][number];

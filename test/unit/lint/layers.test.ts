@@ -38,6 +38,9 @@ describe('the layer rule', () => {
     ['src/http/server.ts', "import { createApp } from '../app';", 'src/http may not import src/app.ts (higher layer)'],
     ['src/store/store.ts', "import type { NormalizedAlert } from '../sources/source';", 'src/store may not import src/sources (src/store may import only src/core, src/config)'],
     ['src/reports/sla-report.ts', "import { Clock } from '../core/clock';", 'src/reports is not in the layer table of eslint-rules/layers.js; add it there'],
+    ['src/health-model/classify.ts', "import { coveringWindow } from '../quiet/maintenance';", 'src/health-model may not import src/quiet (higher layer)'],
+    ['src/quiet/maintenance.ts', "import type { IncidentStore } from '../store/store';", 'src/quiet may not import src/store (higher layer)'],
+    ['src/sla/calendar.ts', "import { inForce } from '../quiet/maintenance';", 'src/sla may not import src/quiet (src/sla may import only src/core, src/config)'],
   ])('%s: %s', (file, code, message) => {
     expect(layerErrors(file, code)).toEqual([message]);
   });
@@ -48,6 +51,9 @@ describe('the layer rule', () => {
     ['src/notify/channels/email.ts', "import type { EmailChannelConfig } from '../../config/channel-config';\nimport type { Channel } from '../channel';"],
     ['src/cli/serve.ts', "import { createApp } from '../app';\nimport { createServer } from '../http/server';"],
     ['src/main.ts', "export const load = () => import('./cli/serve');"],
+    ['src/quiet/maintenance.ts', "import { matchesAll } from '../core/matcher';\nimport type { MaintenanceConfig } from '../config/schema';\nimport type { RuleSet } from '../health-model/rule-set';"],
+    ['src/incidents/ingest.ts', "import { coveringWindow } from '../quiet/maintenance';"],
+    ['src/http/server.ts', "import type { MaintenanceWindow } from '../quiet/maintenance';"],
     ['test/unit/config/load-config.test.ts', "import { createApp } from '../../../src/app';"],
   ])('%s may import what it does', (file, code) => {
     expect(layerErrors(file, code)).toEqual([]);
