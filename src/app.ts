@@ -5,7 +5,8 @@ import { splitListen } from './config/load-config';
 import type { LoadedConfig } from './config/load-config';
 import { systemClock } from './core/clock';
 import type { Clock } from './core/clock';
-import { FileProblemsError } from './core/errors';
+import { FileProblemsError, NotReadyError } from './core/errors';
+import type { RuleSet } from './health-model/rule-set';
 import type { FileProblem } from './core/errors';
 import { createLogger } from './core/logger';
 import type { Logger } from './core/logger';
@@ -22,6 +23,13 @@ import { ResolveWorker } from './incidents/resolve-worker';
 import { SlaWorker } from './incidents/sla-worker';
 import type { SlaStepRun } from './incidents/sla-worker';
 import { SlaBook } from './sla/terms';
+import { QuietWorker } from './incidents/quiet-worker';
+import { compileInhibit } from './incidents/quiet-policy';
+import { buildDelivery } from './incidents/delivery-digest';
+import { QuietBook } from './quiet/quiet-book';
+import { heartbeatHandler, heartbeatNameOf } from './http/heartbeats-route';
+import { compileMaintenance } from './quiet/maintenance';
+import { compileHeartbeats } from './quiet/heartbeats';
 import { SourceAuthenticator } from './http/authenticate';
 import { RejectionLog } from './http/rejection-log';
 import { createServer } from './http/server';
@@ -72,6 +80,8 @@ export interface App {
   /** Reloads the health models; a file with any error keeps the rules in force. */
   reload(): { ok: boolean; problems: FileProblem[] };
   resolveWorker(): ResolveWorker;
+  /** Flapping settles, the edges of maintenance windows and silences, and silent heartbeats. */
+  quietWorker(): QuietWorker;
   /** The SLA scheduler: reminders, escalations and breaches as their clocks come due. */
   slaWorker(): SlaWorker;
   outboxWorker(): OutboxWorker;
@@ -82,6 +92,8 @@ export interface App {
 }
 
 const RESOLVE_INTERVAL_MS = 1000;
+/** How often the quiet worker looks for settles, cover edges and silent heartbeats. */
+const QUIET_INTERVAL_MS = 1000;
 /** How often the SLA scheduler looks for due steps: a step runs within this of its due time. */
 const SLA_INTERVAL_MS = 1000;
 
@@ -104,6 +116,10 @@ export function createApp(options: AppOptions): App {
     now: () => clock.now().getTime(),
   });
   const slaBook = new SlaBook(config.sla, config.escalation);
+  // What covers alerts (maintenance windows, silences), inhibit rules and heartbeats.
+  const quietBook = new QuietBook(compileMaintenance(config.maintenance));
+  const quiet = { coverFor: quietBook.coverFor.bind(quietBook), nextEdge: quietBook.nextEdge.bind(quietBook), inhibit: compileInhibit(config.inhibit) };
+  const heartbeats = compileHeartbeats(config.heartbeats);
   const channels = new Map<string, Channel>(config.notifications.channels.map((c) => [c.name, createChannel(c, { clock })]));
   const routing: RoutingConfig = { routes: config.notifications.routes, channels: [...channels.keys()], lines: config.lines, customers: config.customers, locale: config.notifications.locale };
   const notifyChannels: NotifyChannels = incidentRouter(routing);
@@ -124,7 +140,7 @@ export function createApp(options: AppOptions): App {
   };
   const queue = new IngestQueue({
     store: delegateTo(requireStore),
-    policy: () => ({ reopenWindowMs: config.incidents.reopenWindow, channelsFor: notifyChannels, slaTermsFor: (model) => slaBook.termsFor(model) }),
+    policy: () => ({ reopenWindowMs: config.incidents.reopenWindow, channelsFor: notifyChannels, slaTermsFor: (model) => slaBook.termsFor(model), quiet }),
     onBatch: (size) => metrics.commitBatchSize.observe(size),
     onResult: (result) => result.events.forEach(onEvent),
   });
@@ -154,6 +170,7 @@ export function createApp(options: AppOptions): App {
     maxBodyBytes: config.limits.maxBodyBytes,
     isReady: () => ready,
     secrets: loaded.secrets,
+    heartbeats,
   };
   const people = new People(config.people);
   /** After a person's action committed, from the API or Telegram: log it, count it, deliver now. */
@@ -164,8 +181,22 @@ export function createApp(options: AppOptions): App {
     if (result.outcome) onEvent({ kind: result.outcome, incidentId, priority: result.incident.priority });
     else if (timersOn && channels.size > 0) outboxTask.kick();
   };
+  let quietWorker: QuietWorker | null = null;
+  /** The silences not ended yet, into the covers; the incidents they cover are re-examined now. */
+  const loadSilences = async (): Promise<void> => {
+    const now = clock.now().getTime();
+    quietBook.setSilences(await requireSilences().list({ endedAfter: now, limit: 100_000 }));
+  };
   /** A silence was created or ended through the API, and the change is committed. */
-  const silencesChanged = (): void => undefined;
+  const silencesChanged = (): void => {
+    void loadSilences().then(
+      () => {
+        quietWorker?.coversChangedNow();
+        if (timersOn) quietTask.kick();
+      },
+      (error: unknown) => logger.error('reading the silences failed', { error }),
+    );
+  };
   const telegramBots = telegramBotsOf(config.notifications.channels);
   let pollers: TelegramUpdatePoller[] = [];
   let pollLoops: PollLoop[] = [];
@@ -181,7 +212,7 @@ export function createApp(options: AppOptions): App {
     onSilencesChanged: silencesChanged,
     customerChannels: (name) => config.customers.find((c) => c.name === name)?.channels ?? null,
     runAction: async (incidentId, command) => {
-      const result = await runAction({ store: requireStore(), channelsFor: notifyChannels }, incidentId, command, clock.now().getTime());
+      const result = await runAction({ store: requireStore(), channelsFor: notifyChannels, quiet }, incidentId, command, clock.now().getTime());
       afterAction(incidentId, result.command, result);
       return result;
     },
@@ -199,6 +230,11 @@ export function createApp(options: AppOptions): App {
     intervalMs: RESOLVE_INTERVAL_MS,
     run: () => (worker ? worker.runOnce() : Promise.resolve(0)),
     onError: (error) => logger.error('resolve worker failed', { error }),
+  });
+  const quietTask = new PeriodicTask({
+    intervalMs: QUIET_INTERVAL_MS,
+    run: () => (quietWorker ? quietWorker.runOnce() : Promise.resolve(0)),
+    onError: (error) => logger.error('quiet worker failed', { error }),
   });
   const slaTask = new PeriodicTask({
     intervalMs: SLA_INTERVAL_MS,
@@ -218,6 +254,11 @@ export function createApp(options: AppOptions): App {
     if (!readModel) throw new Error('store is not open');
     return readModel;
   }
+  function currentRules(): RuleSet {
+    const ruleSet = rules.current();
+    if (!ruleSet) throw new NotReadyError('rules not loaded yet');
+    return ruleSet;
+  }
   function requireSilences(): SilenceStore {
     if (!opened) throw new Error('store is not open');
     return opened.silences;
@@ -235,11 +276,14 @@ export function createApp(options: AppOptions): App {
       if (loaded.serveProblems.length > 0) throw new FileProblemsError(loaded.serveProblems);
       const [host, port] = splitListen(config.listen);
       const handleWebhook = webhookHandler(webhookDeps);
+      const handleHeartbeat = heartbeatHandler(webhookDeps);
       // Webhooks take a lean path on plain node:http; everything else goes through Express.
       http = createHttpServer((req, res) => {
         const name = webhookSourceOf(req);
-        if (name !== null) void handleWebhook(req, res, name);
-        else server(req, res);
+        if (name !== null) return void handleWebhook(req, res, name);
+        const beat = heartbeatNameOf(req);
+        if (beat !== null) return void handleHeartbeat(req, res, beat);
+        server(req, res);
       });
       http.listen(port, host);
       await new Promise<void>((resolve, reject) => {
@@ -249,7 +293,21 @@ export function createApp(options: AppOptions): App {
       http.keepAliveTimeout = 65_000;
       opened = await (options.openStore ?? (() => openStore(loaded.store)))();
       ({ incidents: store, readModel, outbox } = opened);
-      worker = new ResolveWorker({ store, clock, logger, replayWindowMs: config.incidents.replayWindow, onEvent, channelsFor: notifyChannels, silences: { store: opened.silences, keepExpiredMs: config.silences.keepExpired } });
+      worker = new ResolveWorker({ store, clock, logger, replayWindowMs: config.incidents.replayWindow, onEvent, channelsFor: notifyChannels, quiet, silences: { store: opened.silences, keepExpiredMs: config.silences.keepExpired } });
+      await loadSilences();
+      quietWorker = new QuietWorker({
+        store: opened,
+        clock,
+        logger,
+        ctx: { channelsFor: notifyChannels, quiet },
+        heartbeats,
+        submit: (delivery) => queue.submit(delivery),
+        blindDelivery: (h, alert, now) => buildDelivery(h.source, [alert], now, currentRules()),
+        onEvent: (event) => {
+          logger.info(`quiet: ${event.kind}`, { incidentId: event.incidentId, detail: event.detail });
+          if (timersOn && channels.size > 0) outboxTask.kick();
+        },
+      });
       slaWorker = new SlaWorker({ store, clock, logger, channelsFor: notifyChannels, onStep: onSlaStep });
       outboxWorker = new OutboxWorker({
         store: outbox,
@@ -289,6 +347,7 @@ export function createApp(options: AppOptions): App {
               return person && { name: person.name, may: () => roleAllows(person.role, 'responder') };
             },
             channelsFor: notifyChannels,
+            quiet,
             onAction: afterAction,
           }),
       );
@@ -298,6 +357,7 @@ export function createApp(options: AppOptions): App {
       if (timersOn) {
         resolveTask.start();
         slaTask.start();
+        quietTask.start();
         outboxTask.start();
         pollLoops = pollers.map((p) => new PollLoop({ run: async () => (await p.runOnce()).delayMs, onError: (error) => logger.error('telegram poller failed', { error }), errorDelayMs: 5_000, minDelayMs: 100 }));
         pollLoops.forEach((l) => l.start());
@@ -312,6 +372,7 @@ export function createApp(options: AppOptions): App {
       await Promise.all(pollLoops.map((l) => l.stop()));
       await resolveTask.stop();
       await slaTask.stop();
+      await quietTask.stop();
       await outboxTask.stop();
       if (http) {
         const h = http;
@@ -340,6 +401,10 @@ export function createApp(options: AppOptions): App {
     resolveWorker() {
       if (!worker) throw new Error('not started');
       return worker;
+    },
+    quietWorker() {
+      if (!quietWorker) throw new Error('not started');
+      return quietWorker;
     },
     slaWorker() {
       if (!slaWorker) throw new Error('not started');

@@ -7,6 +7,7 @@ import { findDuplicatePeople } from './duplicate-people';
 import { escalationProblems } from './escalation-config';
 import { maintenanceProblems } from './maintenance-config';
 import { slaProblems } from './sla-config';
+import { heartbeatProblems } from './quiet-config';
 import { configSchema } from './schema';
 import type { Config } from './schema';
 import { expandEnvironment, parseYamlFile, problemAt, zodProblems } from './yaml-file';
@@ -98,6 +99,7 @@ export function parseConfig(file: string, text: string, overrides: ConfigOverrid
   more.push(...slaProblems(yaml, config));
   more.push(...escalationProblems(yaml, config));
   more.push(...maintenanceProblems(yaml, config));
+  more.push(...heartbeatProblems(yaml, config));
   more.push(...customerProblems(yaml, config));
   const serveProblems: FileProblem[] = [];
   if (!isLoopback(config.listen)) {

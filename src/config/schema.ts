@@ -261,6 +261,51 @@ const maintenanceWindow = z
   })
   .strict();
 
+/** Which incidents an inhibit rule's side selects: each given field must hold one of its values. */
+const incidentSelector = z
+  .object({
+    impact: z.union([z.enum(IMPACTS), z.array(z.enum(IMPACTS)).min(1)]).optional(),
+    priority: z.union([z.enum(PRIORITIES), z.array(z.enum(PRIORITIES)).min(1)]).optional(),
+    category: z.union([z.enum(CATEGORIES), z.array(z.enum(CATEGORIES)).min(1)]).optional(),
+  })
+  .strict();
+
+/** The incident fields an inhibit rule may require to be equal on both sides. */
+export const INHIBIT_EQUAL_FIELDS = ['healthModel', 'customer', 'category', 'metric'] as const;
+
+/**
+ * Inhibition: an active incident selected by `when` mutes new incidents selected by `mute` that
+ * have the same `equal` fields (at least healthModel); they page if it resolves first.
+ */
+const inhibitRule = z
+  .object({
+    when: incidentSelector,
+    mute: incidentSelector,
+    equal: z
+      .array(z.enum(INHIBIT_EQUAL_FIELDS))
+      .default(['healthModel'])
+      .refine((e) => e.includes('healthModel'), { message: 'equal must include healthModel (inhibition works within a health model)' }),
+  })
+  .strict();
+
+/** Flapping: a state changing `changes` times within `window` (the opening counts) makes an incident flapping. */
+export const flappingSchema = z
+  .object({
+    changes: z.number().int().min(2, 'changes must be at least 2 (the opening counts as one)'),
+    window: durationMs,
+  })
+  .strict();
+
+/** A dead man's switch: the always-firing alert of a source whose silence means monitoring is blind. */
+const heartbeat = z
+  .object({
+    name: lowerCaseName,
+    source: z.string().min(1),
+    matchers: z.array(z.string().min(1)).min(1, 'a heartbeat needs at least one matcher'),
+    interval: durationMs,
+  })
+  .strict();
+
 /** The daemon's configuration file; every knob has a default except the sources. */
 export const configSchema = z
   .object({
@@ -276,6 +321,12 @@ export const configSchema = z
     lines: linesSchema.optional(),
     /** Escalation policies: what happens as an incident's clocks run; a health model may name one (`escalation:`). */
     escalation: escalationSchema.optional(),
+    /** Inhibit rules: an open full outage mutes the partial outages and defects of its health model. */
+    inhibit: z.array(inhibitRule).default([]),
+    /** The default flapping policy; a metric may set its own or `flapping: false`; `false` here turns it off. */
+    flapping: z.union([z.literal(false), flappingSchema]).default({ changes: 4, window: 1_800_000 }),
+    /** Heartbeats: per source, an always-firing alert; none for `interval` opens a monitoring-gap incident. */
+    heartbeats: z.array(heartbeat).default([]),
     /** The support company's customers; a health model names its own (`customer:`). */
     customers: z.array(customer).default([]),
     /** Planned work: alerts it covers open incidents that page nobody while it is in force. */
@@ -387,3 +438,5 @@ export type EscalationStepConfig = EscalationPolicyConfig['steps'][number];
 
 /** One maintenance window of the config's `maintenance` section, as validated (duration in ms). */
 export type MaintenanceConfig = Config['maintenance'][number];
+export type InhibitConfig = Config['inhibit'][number];
+export type HeartbeatConfig = Config['heartbeats'][number];

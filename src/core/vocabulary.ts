@@ -43,6 +43,9 @@ export const INCIDENT_EVENTS = [
   'reminder',
   'sla_breached',
   'flapping',
+  'settled',
+  'suppressed',
+  'unsuppressed',
   'source_update',
   'notification_dead',
   'customer_notified',
@@ -70,3 +73,11 @@ export type Role = (typeof ROLES)[number];
 /** The languages notifications come in. */
 export const LOCALES = ['en', 'ru'] as const;
 export type LocaleName = (typeof LOCALES)[number];
+
+/** Why an incident pages nobody now: a maintenance window, a silence, or an inhibiting incident. */
+export const SUPPRESSORS = ['maintenance', 'silence', 'inhibition'] as const;
+export interface Suppression {
+  by: (typeof SUPPRESSORS)[number];
+  /** The window's name, the silence's id, or the inhibiting incident's key. */
+  name: string;
+}

@@ -14,6 +14,8 @@ export interface CompileDefaults {
   matrix: PriorityMatrix;
   groupBy: string[];
   resolveHoldDownMs: number;
+  /** The config's flapping policy (0 changes: off). */
+  flapping: { changes: number; windowMs: number };
   /** The config's customers, by name, with the policies their health models take by default. */
   customers: ReadonlyMap<string, { sla: string | null; escalation: string | null }>;
   /** The names of the config's SLA policies; a health model may name only these. */
@@ -21,6 +23,9 @@ export interface CompileDefaults {
   /** The names of the config's escalation policies; a health model may name only these. */
   escalationPolicies: ReadonlySet<string>;
 }
+
+/** The flapping policy of a metric that never flaps. */
+export const NO_FLAPPING = { changes: 0, windowMs: 0 } as const;
 
 const DEFAULT_TITLE = '{{ labels.alertname | default: metric }}';
 const DEFAULT_SUMMARY = '{{ annotations.summary | default: annotations.description }}';
@@ -99,6 +104,7 @@ export function compileHealthModel(
         enabled: m.autoResolve?.enabled ?? true,
         holdDownMs: m.autoResolve?.holdDown ?? defaults.resolveHoldDownMs,
       },
+      flapping: m.flapping === false ? NO_FLAPPING : m.flapping ? { changes: m.flapping.changes, windowMs: m.flapping.window } : defaults.flapping,
       file: yaml.file,
       line: positionOf(yaml, at).line,
     });
@@ -126,7 +132,7 @@ function policyProblems(yaml: YamlFile, data: HealthModelData, defaults: Compile
 }
 
 /** Compiles a metric of the config (fallback, monitoring gap) into a metric of the pseudo health model it names. */
-export function compileBuiltinMetric(fallback: BuiltinMetricConfig, configFile: string, description: string): CompiledMetric {
+export function compileBuiltinMetric(fallback: BuiltinMetricConfig, configFile: string, description: string, flapping: CompiledMetric['flapping']): CompiledMetric {
   const model: HealthModel = {
     name: fallback.healthModel,
     description,
@@ -151,6 +157,7 @@ export function compileBuiltinMetric(fallback: BuiltinMetricConfig, configFile: 
     runbookUrl: compileTemplate(DEFAULT_RUNBOOK),
     groupBy: fallback.groupBy,
     autoResolve: { enabled: true, holdDownMs: 0 },
+    flapping,
     file: configFile,
     line: 1,
   };

@@ -29,6 +29,7 @@ export function ruleLoadOptions(config: Config, configFile: string, dir: string,
       matrix: config.priorities.matrix,
       groupBy: config.incidents.groupBy,
       resolveHoldDownMs: config.incidents.resolveHoldDown,
+      flapping: config.flapping === false ? { changes: 0, windowMs: 0 } : { changes: config.flapping.changes, windowMs: config.flapping.window },
       customers: new Map(config.customers.map((c) => [c.name, { sla: c.sla ?? null, escalation: c.escalation ?? null }])),
       slaPolicies: new Set((config.sla?.policies ?? []).map((p) => p.name)),
       escalationPolicies: new Set((config.escalation?.policies ?? []).map((p) => p.name)),
@@ -108,8 +109,8 @@ export function loadRuleFiles(files: readonly string[], options: Omit<RuleLoadOp
   const ruleSet: RuleSet = Object.freeze({
     healthModels: Object.freeze(models),
     metrics: Object.freeze(metrics),
-    fallback: compileBuiltinMetric(options.fallback, options.configFile, 'Alerts that no health model claims.'),
-    monitoringGap: compileBuiltinMetric(options.monitoringGap, options.configFile, 'Monitoring that cannot see: no data, data source errors.'),
+    fallback: compileBuiltinMetric(options.fallback, options.configFile, 'Alerts that no health model claims.', options.defaults.flapping),
+    monitoringGap: compileBuiltinMetric(options.monitoringGap, options.configFile, 'Monitoring that cannot see: no data, data source errors.', options.defaults.flapping),
     loadedAt: options.clock.now(),
   });
   return { ruleSet, problems };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationMs } from '../config/schema';
+import { durationMs, flappingSchema } from '../config/schema';
 import { CATEGORIES, CRITICALITIES, IMPACTS, PRIORITIES } from '../core/vocabulary';
 
 const name = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'use lower-case letters, digits, ".", "-" and "_"');
@@ -36,6 +36,10 @@ export const metricSchema = z
       })
       .strict()
       .optional(),
+    flapping: z
+      .union([z.literal(false), flappingSchema])
+      .optional()
+      .describe("`{changes, window}`: this many state changes within the window make an incident flapping; false: never; default: the config's flapping"),
   })
   .strict();
 

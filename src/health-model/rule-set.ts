@@ -32,6 +32,8 @@ export interface CompiledMetric {
   runbookUrl: MessageTemplate;
   groupBy: string[];
   autoResolve: { enabled: boolean; holdDownMs: number };
+  /** Its flapping policy: `changes` state changes within `windowMs` (0 changes: never flapping). */
+  flapping: { changes: number; windowMs: number };
   /** Where the metric is written, for explain and lint. */
   file: string;
   line: number;

@@ -25,6 +25,8 @@ export function incidentJson(i: IncidentRecord, now: number): Record<string, unk
     paused: i.pausedAt !== null,
     pausedAt: iso(i.pausedAt),
     sla: slaJson(i, now),
+    suppressed: i.suppressed,
+    flapping: i.flapping,
     key: i.key,
     groupLabels: i.groupLabels,
     alertCount: i.alertCount,

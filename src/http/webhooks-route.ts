@@ -8,6 +8,7 @@ import type { Clock } from '../core/clock';
 import type { RuleSetHolder } from '../health-model/rule-set-holder';
 import type { IngestQueue } from '../incidents/ingest-queue';
 import { buildDelivery } from '../incidents/delivery-digest';
+import type { Heartbeat } from '../quiet/heartbeats';
 import { findSource, readSourceAlerts } from './source-request';
 import type { WebhookSource } from './source-request';
 import type { RejectionLog } from './rejection-log';
@@ -25,6 +26,8 @@ export interface WebhooksRouteDeps {
   isReady: () => boolean;
   /** Configured secrets, masked in error answers that echo what the client sent. */
   secrets: readonly string[];
+  /** The sources' heartbeats: their alerts count as heartbeats and open no incident. */
+  heartbeats?: readonly Heartbeat[];
 }
 
 const WEBHOOK_PATH = /^\/webhooks\/([^/?#]+)\/?(?:\?.*)?$/;
@@ -57,7 +60,7 @@ export function webhookHandler(deps: WebhooksRouteDeps): (req: IncomingMessage, 
       const { alerts, receivedAt } = await readSourceAlerts(found, req, deps, seen);
       const ruleSet = deps.rules.current();
       if (!ruleSet) throw new NotReadyError('rules not loaded yet');
-      const result = await deps.queue.submit(buildDelivery(name, alerts, receivedAt, ruleSet));
+      const result = await deps.queue.submit(buildDelivery(name, alerts, receivedAt, ruleSet, deps.heartbeats));
       found.authenticator.accepted(req.headers);
       const firing = alerts.reduce((n, a) => n + (a.status === 'firing' ? 1 : 0), 0);
       if (firing > 0) deps.metrics.alertsReceived.inc({ source: name, status: 'firing' }, firing);

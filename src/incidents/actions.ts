@@ -2,7 +2,7 @@ import { ConflictError, NotFoundError } from '../core/errors';
 import type { IncidentRecord, IncidentStore, IncidentTransaction } from '../store/store';
 import type { PersonCommand } from './commands';
 import { applyTransition } from './apply-transition';
-import type { NotifyChannels } from './apply-transition';
+import type { EngineContext } from './apply-transition';
 import { transition } from './state-machine';
 
 /**
@@ -27,14 +27,14 @@ export interface ActionResult {
  * whatever else the unit writes (a chat bot's update offset). Writes nothing before it throws:
  * NotFoundError for an unknown incident, ConflictError when its state forbids the command.
  */
-export async function applyAction(tx: IncidentTransaction, incidentId: number, commandFor: CommandFor, now: number, channelsFor?: NotifyChannels): Promise<ActionResult> {
+export async function applyAction(tx: IncidentTransaction, incidentId: number, commandFor: CommandFor, now: number, ctx?: EngineContext): Promise<ActionResult> {
   const incident = await tx.findIncident(incidentId);
   if (!incident) throw new NotFoundError(`incident ${incidentId}`);
   const command = typeof commandFor === 'function' ? commandFor(incident) : commandFor;
   const t = transition(incident, command, now);
   if (t.conflict !== null) throw new ConflictError(t.conflict);
   if (t.timeline.length === 0) return { command, incident, changed: false, outcome: null };
-  return { command, incident: await applyTransition(tx, incident, t, now, channelsFor), changed: true, outcome: t.outcome };
+  return { command, incident: await applyTransition(tx, incident, t, now, ctx), changed: true, outcome: t.outcome };
 }
 
 /**
@@ -45,12 +45,12 @@ export async function applyAction(tx: IncidentTransaction, incidentId: number, c
  * state forbids the command.
  */
 export async function runAction(
-  deps: { store: IncidentStore; channelsFor?: NotifyChannels },
+  deps: { store: IncidentStore } & EngineContext,
   incidentId: number,
   command: CommandFor,
   now: number,
 ): Promise<ActionResult> {
-  const [settled] = await deps.store.runBatch([(tx) => applyAction(tx, incidentId, command, now, deps.channelsFor)]);
+  const [settled] = await deps.store.runBatch([(tx) => applyAction(tx, incidentId, command, now, deps)]);
   if (!settled!.ok) throw settled!.error;
   return settled!.value;
 }

@@ -1,4 +1,4 @@
-import type { Actor, Line, NotifyEvent, Priority } from '../core/vocabulary';
+import type { Actor, Line, NotifyEvent, Priority, Suppression } from '../core/vocabulary';
 import type { DueStep } from '../sla/plan';
 import type { NotificationPayload } from '../store/store';
 import type { IncidentRecord, TimelineEntry } from '../store/store';
@@ -15,7 +15,7 @@ export type AlertCause = Record<string, unknown>;
  */
 export type IncidentCommand =
   /** A firing activation joins the incident (reopening it when resolved). */
-  | { type: 'fire'; actor: Actor; cause: AlertCause; startsAt: number; newAlert: boolean; wasFiring: boolean }
+  | { type: 'fire'; actor: Actor; cause: AlertCause; startsAt: number; newAlert: boolean; wasFiring: boolean; cover?: Suppression | null }
   /** One of its firing activations ended; `counted` when the ending delivery counts as one. */
   | { type: 'end_alert'; actor: Actor; cause: AlertCause; endsAt: number; counted: boolean }
   /** A delivery that changes no state (a repeat, a stale resend) is counted. */
@@ -24,6 +24,12 @@ export type IncidentCommand =
   | { type: 'source_update'; actor: Actor; detail: Record<string, unknown> }
   /** The resolve hold-down may have passed. */
   | { type: 'resolve_due'; actor: Actor }
+  /** A cover (maintenance, a silence, inhibition) now takes all its firing alerts. */
+  | { type: 'suppress'; suppression: Suppression }
+  /** Its cover ended while it still fires. */
+  | { type: 'unsuppress'; reason: string }
+  /** A flapping incident's state may have held for its window. */
+  | { type: 'settle' }
   /** An SLA step or breach has come due (at `step.dueAt`; it runs now, maybe late). */
   | { type: 'sla_step'; actor: Actor; step: DueStep }
   | PersonCommand;

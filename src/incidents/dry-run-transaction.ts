@@ -6,6 +6,7 @@ export interface StoreLookup {
   activeIncident(key: string): Promise<IncidentRecord | null>;
   lastResolvedIncident(key: string): Promise<IncidentRecord | null>;
   getIncident(id: number): Promise<{ incident: IncidentRecord; alerts: AlertRecord[]; timeline: TimelineEntry[] } | null>;
+  listIncidents(filter: { status?: IncidentRecord['status'][]; healthModel?: string; limit: number }): Promise<IncidentRecord[]>;
 }
 
 /**
@@ -108,7 +109,7 @@ export class DryRunTransaction implements IncidentTransaction {
   async insertIncident(incident: NewIncident): Promise<number> {
     if (await this.activeIncident(incident.key)) throw new Error(`key ${incident.key} already has an active incident`);
     const id = this.nextId--;
-    this.incidents.set(id, { ...incident, id, line: 'L1', reopenCount: 0, endedAt: null, acknowledgedAt: null, resolvedAt: null, resolveDueAt: null, ...NO_PEOPLE });
+    this.incidents.set(id, { ...incident, id, line: 'L1', reopenCount: 0, endedAt: null, acknowledgedAt: null, resolvedAt: null, resolveDueAt: null, flapping: false, settleDueAt: null, ...NO_PEOPLE });
     this.created.push(id);
     return id;
   }
@@ -125,6 +126,19 @@ export class DryRunTransaction implements IncidentTransaction {
 
   enqueueNotification(identity: NotificationIdentity): void {
     this.notifications.push(identity);
+  }
+
+  async activeIncidentsOf(healthModel: string): Promise<IncidentRecord[]> {
+    for (const stored of await this.lookup.listIncidents({ status: ['open', 'acknowledged'], healthModel, limit: 10_000 })) {
+      if (!this.incidents.has(stored.id)) this.incidents.set(stored.id, stored);
+    }
+    return [...this.incidents.values()].filter((i) => i.healthModel === healthModel && i.status !== 'resolved').map((i) => ({ ...i }));
+  }
+
+  async firingAlertLabels(incidentId: number): Promise<Record<string, string>[]> {
+    const own = [...this.alerts.values()].filter((a) => a.incidentId === incidentId && a.status === 'firing');
+    const stored = incidentId > 0 ? ((await this.lookup.getIncident(incidentId))?.alerts ?? []).filter((a) => !this.alerts.has(a.id) && a.status === 'firing' && a.incidentId === incidentId) : [];
+    return [...own.map((a) => JSON.parse(a.labelsJson) as Record<string, string>), ...stored.map((a) => a.labels)];
   }
 
   async slaTimeline(incidentId: number): Promise<TimelineEntry[]> {

@@ -1,6 +1,6 @@
 import type { Priority } from '../core/vocabulary';
 import { claimsMonitoringGap, classify, isMonitoringGap } from '../health-model/classify';
-import { matches } from '../health-model/matcher';
+import { matches } from '../core/matcher';
 import type { CompiledMetric, RuleSet } from '../health-model/rule-set';
 import type { NormalizedAlert } from '../sources/source';
 import { describeIncident } from './describe-incident';

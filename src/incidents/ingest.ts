@@ -1,7 +1,10 @@
 import type { Classification } from '../health-model/classify';
 import type { NormalizedAlert } from '../sources/source';
 import type { AlertHead, DeliveryReceipt, IncidentRecord, IncidentTransaction, NewAlert } from '../store/store';
-import type { Actor, Priority } from '../core/vocabulary';
+import type { Actor, Priority, Suppression } from '../core/vocabulary';
+import { inhibitorOf, selects } from './quiet-policy';
+import type { QuietPolicy } from './quiet-policy';
+import { blindFingerprint, heartbeatStateKey } from '../quiet/heartbeats';
 import { decideAlert, decideTarget } from './lifecycle';
 import type { AlertDecision } from './lifecycle';
 import { describeIncident } from './describe-incident';
@@ -26,6 +29,9 @@ export interface AlertDelivery {
   digest: string;
   receivedAt: number;
   alerts: ClassifiedAlert[];
+  /** The heartbeats it carries, by name, and how many of its alerts were heartbeats. */
+  heartbeats?: string[];
+  heartbeatAlerts?: number;
 }
 
 /** What ingest did to an incident, counted in metrics and logged. */
@@ -46,6 +52,8 @@ export interface IngestPolicy {
   reopenWindowMs: number;
   /** The channels an incident event is notified on (the config's routes); none when absent. */
   channelsFor?: NotifyChannels;
+  /** Maintenance windows, silences and inhibit rules; nothing is quiet when absent. */
+  quiet?: QuietPolicy;
   /** The SLA terms a new incident of a health model opens under; none (no SLA) when absent. */
   slaTermsFor?: (model: PolicyChoice) => SlaTerms | null;
   /** Told what each alert did, in payload order (explain listens; the daemon does not). */
@@ -75,19 +83,24 @@ export type { NotifyChannels } from './apply-transition';
  * before changes nothing and gets its first answer again.
  */
 export async function ingestDelivery(tx: IncidentTransaction, delivery: AlertDelivery, policy: IngestPolicy): Promise<IngestResult> {
-  const earlier = await tx.findReceipt(delivery.digest);
-  if (earlier) return { ...earlier, replay: true, events: [] };
   const now = delivery.receivedAt;
   const events: IncidentEvent[] = [];
   const incidents: number[] = [];
   const unit: IngestUnit = { tx, source: delivery.source, now, policy, events };
+  // Every delivery of a heartbeat counts, replays included.
+  for (const name of delivery.heartbeats ?? []) {
+    const ended = await heartbeatArrived(unit, name);
+    if (ended !== null && !incidents.includes(ended)) incidents.push(ended);
+  }
+  const earlier = await tx.findReceipt(delivery.digest);
+  if (earlier) return { ...earlier, replay: true, events };
   for (const item of delivery.alerts) {
     const incidentId = await applyAlert(unit, item);
     if (incidentId === null) continue;
     if (item.alert.update) await recordUpdate(unit, incidentId, item.alert);
     if (!incidents.includes(incidentId)) incidents.push(incidentId);
   }
-  const receipt = { accepted: delivery.alerts.length, incidents };
+  const receipt = { accepted: delivery.alerts.length + (delivery.heartbeatAlerts ?? 0), incidents };
   tx.saveReceipt(delivery.digest, delivery.source, now, receipt);
   return { ...receipt, replay: false, events };
 }
@@ -101,6 +114,18 @@ interface IngestUnit {
   events: IncidentEvent[];
 }
 
+/**
+ * A heartbeat arrived: its time is kept, and the incident its absence opened (monitoring was
+ * blind) ends, as its alert resolves. Returns that incident, or null.
+ */
+async function heartbeatArrived(u: IngestUnit, name: string): Promise<number | null> {
+  u.tx.writeState(heartbeatStateKey(name), String(u.now), u.now);
+  const blind = await u.tx.latestAlert(u.source, blindFingerprint(name));
+  if (blind === null || blind.status !== 'firing') return null;
+  const alert: NormalizedAlert = { fingerprint: blind.fingerprint, status: 'resolved', labels: JSON.parse(blind.labelsJson) as Record<string, string>, annotations: JSON.parse(blind.annotationsJson) as Record<string, string>, startsAt: blind.startsAt, endsAt: u.now, generatorURL: null };
+  return resolveAlert(u, blind, alert);
+}
+
 /** A sender's acknowledge, comment or severity change goes on the incident's timeline. */
 async function recordUpdate(u: IngestUnit, incidentId: number, alert: NormalizedAlert): Promise<void> {
   const update = alert.update!;
@@ -112,7 +137,7 @@ async function recordUpdate(u: IngestUnit, incidentId: number, alert: Normalized
     updatedAt: update.at === null ? null : new Date(update.at).toISOString(),
   };
   const incident = await u.tx.incident(incidentId);
-  await applyTransition(u.tx, incident, transition(incident, { type: 'source_update', actor: sourceActor(u.source), detail }, u.now), u.now, u.policy.channelsFor);
+  await applyTransition(u.tx, incident, transition(incident, { type: 'source_update', actor: sourceActor(u.source), detail }, u.now), u.now, u.policy);
 }
 
 async function applyAlert(u: IngestUnit, item: ClassifiedAlert): Promise<number | null> {
@@ -149,7 +174,7 @@ async function countDelivery(u: IngestUnit, previous: AlertHead, alert: Normaliz
     return null;
   }
   const incident = await u.tx.incident(previous.incidentId);
-  const after = await applyTransition(u.tx, incident, transition(incident, { type: 'count_delivery' }, u.now), u.now, u.policy.channelsFor);
+  const after = await applyTransition(u.tx, incident, transition(incident, { type: 'count_delivery' }, u.now), u.now, u.policy);
   u.policy.onAlert?.({ decision, action: decision, incidentId: incident.id, before: incident, after, supersededOn: null });
   return incident.id;
 }
@@ -177,7 +202,7 @@ async function resolveAlert(u: IngestUnit, previous: AlertHead, alert: Normalize
 
 async function endActivation(u: IngestUnit, incident: IncidentRecord, command: Extract<IncidentCommand, { type: 'end_alert' }>): Promise<Transition> {
   const t = transition(incident, command, u.now);
-  await applyTransition(u.tx, incident, t, u.now, u.policy.channelsFor);
+  await applyTransition(u.tx, incident, t, u.now, u.policy);
   if (t.outcome === 'resolved') u.events.push({ kind: 'resolved', incidentId: incident.id, priority: incident.priority });
   return t;
 }
@@ -200,7 +225,9 @@ async function activate(u: IngestUnit, previous: AlertHead | null, item: Classif
   };
 
   if (target.kind === 'open') {
-    const opened = openIncident({ actor: sourceActor(source), cause: alertCause(source, alert), fields: incidentFields(source, item, u.policy), startsAt: alert.startsAt, matched: classification.matched }, now);
+    const fields = incidentFields(source, item, u.policy);
+    fields.suppressed = await quietAtOpening(u, alert, fields);
+    const opened = openIncident({ actor: sourceActor(source), cause: alertCause(source, alert), fields, startsAt: alert.startsAt, matched: classification.matched }, now);
     // The SLA starts with the incident: its index and first due time need no read.
     const plan = opened.incident.slaTerms === null ? null : slaPlan(opened.incident.slaTerms, opened.incident, opened.timeline, now);
     const incidentId = await tx.insertIncident(plan === null ? opened.incident : { ...opened.incident, sla: plan.state });
@@ -225,7 +252,15 @@ async function activate(u: IngestUnit, previous: AlertHead | null, item: Classif
   const incident = await tx.incident(incidentId);
   const t = transition(
     incident,
-    { type: 'fire', actor: sourceActor(source), cause: alertCause(source, alert), startsAt: alert.startsAt, newAlert: row === null || row.incidentId !== incidentId, wasFiring: row !== null && row.incidentId === incidentId && row.status === 'firing' },
+    {
+      type: 'fire',
+      actor: sourceActor(source),
+      cause: alertCause(source, alert),
+      startsAt: alert.startsAt,
+      newAlert: row === null || row.incidentId !== incidentId,
+      wasFiring: row !== null && row.incidentId === incidentId && row.status === 'firing',
+      ...(u.policy.quiet ? { cover: u.policy.quiet.coverFor(alert.labels, incident.healthModel, now) } : {}),
+    },
     now,
   );
   // Events and notifications keep their order: a reopen is told before the superseded activation ends, an attach after.
@@ -238,6 +273,21 @@ async function activate(u: IngestUnit, previous: AlertHead | null, item: Classif
   notify(tx, after, t.notify, now, u.policy.channelsFor);
   u.policy.onAlert?.({ decision: 'activate', action: t.outcome === 'reopened' ? 'reopen' : 'attach', incidentId, before: incident, after, supersededOn });
   return incidentId;
+}
+
+/**
+ * Why a new incident pages nobody: a maintenance window or a silence covers its alert, or an
+ * active incident of its health model inhibits it (an open full outage mutes its partial
+ * outages and defects); null when it pages.
+ */
+async function quietAtOpening(u: IngestUnit, alert: NormalizedAlert, fields: OpenCommand['fields']): Promise<Suppression | null> {
+  const quiet = u.policy.quiet;
+  if (!quiet) return null;
+  const cover = quiet.coverFor(alert.labels, fields.healthModel, u.now);
+  if (cover) return cover;
+  if (quiet.inhibit.length === 0 || !quiet.inhibit.some((r) => selects(r.mute, fields))) return null;
+  const inhibitor = inhibitorOf(quiet.inhibit, fields, await u.tx.activeIncidentsOf(fields.healthModel));
+  return inhibitor ? { by: 'inhibition', name: inhibitor.key } : null;
 }
 
 function firingPatch(alert: NormalizedAlert, incidentId: number, deliveryCount: number, now: number): Partial<NewAlert> {
@@ -274,6 +324,9 @@ function incidentFields(source: string, item: ClassifiedAlert, policy: IngestPol
     holdDownMs: metric.autoResolve.holdDownMs,
     slaTerms: policy.slaTermsFor?.(metric.healthModel) ?? null,
     sla: null,
+    suppressed: null,
+    flapChanges: metric.flapping.changes,
+    flapWindowMs: metric.flapping.windowMs,
   };
 }
 

@@ -13,6 +13,10 @@ import { IngestQueue } from './ingest-queue';
 import type { IngestPolicy, IngestResult } from './ingest';
 import { ResolveWorker } from './resolve-worker';
 import { SlaWorker } from './sla-worker';
+import { QuietWorker } from './quiet-worker';
+import type { CoverEdges } from './quiet-worker';
+import type { QuietPolicy } from './quiet-policy';
+import type { Heartbeat } from '../quiet/heartbeats';
 
 /** The incident engine without HTTP: what a webhook does after its route has authenticated it. */
 export interface Pipeline {
@@ -20,8 +24,12 @@ export interface Pipeline {
   readModel: IncidentReadModel;
   worker: ResolveWorker;
   sla: SlaWorker;
+  /** Flapping settles, cover edges and heartbeats; absent without a quiet policy. */
+  quiet: QuietWorker | null;
   /** Parses, classifies and commits a webhook body as the route does; resolves after the commit. */
   push(body: unknown, source: { name: string; type: SourceType }): Promise<IngestResult>;
+  /** A heartbeat arrives, as `POST /heartbeats/{name}` brings it. */
+  heartbeat(name: string, source: string): Promise<IngestResult>;
   /** Runs a person's command as the API does, at the clock's time. */
   act(incidentId: number, command: PersonCommand): Promise<ActionResult>;
   close(): Promise<void>;
@@ -36,6 +44,8 @@ export interface PipelineOptions {
   file?: string;
   policy?: Partial<IngestPolicy>;
   replayWindowMs?: number;
+  /** Maintenance windows and silences (with their edges), and the sources' heartbeats. */
+  quiet?: { policy: QuietPolicy & CoverEdges; heartbeats: readonly Heartbeat[] };
 }
 
 /**
@@ -46,7 +56,8 @@ export interface PipelineOptions {
 export function createPipeline(options: PipelineOptions): Pipeline {
   const store = options.store ?? openSqliteStore(options.file ?? ':memory:');
   const { readModel } = store;
-  const policy: IngestPolicy = { reopenWindowMs: 600_000, ...options.policy };
+  const policy: IngestPolicy = { reopenWindowMs: 600_000, ...options.policy, ...(options.quiet ? { quiet: options.quiet.policy } : {}) };
+  const heartbeats = options.quiet?.heartbeats ?? [];
   const queue = new IngestQueue({ store: store.incidents, policy: () => policy });
   const worker = new ResolveWorker({
     store: store.incidents,
@@ -54,20 +65,37 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     logger: createLogger({ silent: true }),
     replayWindowMs: options.replayWindowMs ?? 86_400_000,
     ...(policy.channelsFor ? { channelsFor: policy.channelsFor } : {}),
+    ...(policy.quiet ? { quiet: policy.quiet } : {}),
   });
   const currentRules = typeof options.ruleSet === 'function' ? options.ruleSet : () => options.ruleSet as RuleSet;
   const sla = new SlaWorker({ store: store.incidents, clock: options.clock, logger: createLogger({ silent: true }), ...(policy.channelsFor ? { channelsFor: policy.channelsFor } : {}) });
+  const quiet = options.quiet
+    ? new QuietWorker({
+        store,
+        clock: options.clock,
+        logger: createLogger({ silent: true }),
+        ctx: { channelsFor: policy.channelsFor, quiet: options.quiet.policy },
+        heartbeats,
+        submit: (delivery) => queue.submit(delivery),
+        blindDelivery: (h, alert, now) => buildDelivery(h.source, [alert], now, currentRules()),
+      })
+    : null;
   return {
     store,
     readModel,
     worker,
     sla,
+    quiet,
     push(body, source) {
       const receivedAt = options.clock.now().getTime();
       const alerts = createSource(source.type).parse(body, { receivedAt });
-      return queue.submit(buildDelivery(source.name, alerts, receivedAt, currentRules()));
+      return queue.submit(buildDelivery(source.name, alerts, receivedAt, currentRules(), heartbeats));
     },
-    act: (incidentId, command) => runAction({ store: store.incidents, ...(policy.channelsFor ? { channelsFor: policy.channelsFor } : {}) }, incidentId, command, options.clock.now().getTime()),
+    heartbeat(name, source) {
+      const at = options.clock.now().getTime();
+      return queue.submit({ source, digest: `heartbeat:${name}:${at}`, receivedAt: at, alerts: [], heartbeats: [name], heartbeatAlerts: 0 });
+    },
+    act: (incidentId, command) => runAction({ store: store.incidents, channelsFor: policy.channelsFor, quiet: policy.quiet }, incidentId, command, options.clock.now().getTime()),
     close: () => store.close(),
   };
 }

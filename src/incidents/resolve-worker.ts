@@ -3,6 +3,7 @@ import type { Logger } from '../core/logger';
 import type { IncidentStore, SilenceStore } from '../store/store';
 import { applyTransition } from './apply-transition';
 import type { NotifyChannels } from './apply-transition';
+import type { QuietPolicy } from './quiet-policy';
 import type { IncidentEvent } from './ingest';
 import { transition } from './state-machine';
 
@@ -21,6 +22,7 @@ export class ResolveWorker {
       logger: Logger;
       replayWindowMs: number;
       channelsFor?: NotifyChannels;
+      quiet?: QuietPolicy;
       onEvent?: (event: IncidentEvent) => void;
       /** The silences to prune, and how long one stays after it ended. */
       silences?: { store: Pick<SilenceStore, 'prune'>; keepExpiredMs: number };
@@ -38,7 +40,7 @@ export class ResolveWorker {
           const incident = await tx.incident(id);
           const t = transition(incident, { type: 'resolve_due', actor: { type: 'system', name: 'hold-down' } }, now);
           if (t.outcome !== 'resolved') return null;
-          await applyTransition(tx, incident, t, now, this.deps.channelsFor);
+          await applyTransition(tx, incident, t, now, this.deps);
           return { kind: 'resolved', incidentId: id, priority: incident.priority } satisfies IncidentEvent;
         }),
       );

@@ -1,6 +1,6 @@
 import type { Issue } from '../core/errors';
-import { MatcherSyntaxError, matchesAll, parseMatchers } from '../health-model/matcher';
-import type { Matcher } from '../health-model/matcher';
+import { MatcherSyntaxError, matchesAll, parseMatchers } from '../core/matcher';
+import type { Matcher } from '../core/matcher';
 import { timestamp } from '../sources/payload-fields';
 import type { SilenceRecord } from '../store/store';
 import { MAX_NOTE_CHARS } from './person-command-schema';

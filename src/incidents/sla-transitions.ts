@@ -9,10 +9,10 @@ import type { IncidentCommand, Notice, Transition } from './commands';
  * `notify` tells the line it names; `escalate` moves the incident to the next line and tells it
  * (on L3 it stays there and tells L3 again); a breach tells the incident's line that a clock
  * passed its due time unmet. The timeline entry names the step (so it happens once), when it was
- * due and how late it ran. Nothing happens to a resolved or paused incident. Pure.
+ * due and how late it ran. Nothing happens to a resolved, paused or suppressed incident. Pure.
  */
 export function slaStepTransition(incident: IncidentRecord, command: Extract<IncidentCommand, { type: 'sla_step' }>, now: number): Transition {
-  if (incident.status === 'resolved' || incident.pausedAt !== null) return NONE;
+  if (incident.status === 'resolved' || incident.pausedAt !== null || incident.suppressed !== null) return NONE;
   const { step } = command;
   const lateSeconds = Math.max(0, Math.round((now - step.dueAt) / 1000));
   const sla = { step: step.key, clock: step.clock, action: step.action, at: step.atText, dueAt: step.dueAt, lateSeconds };

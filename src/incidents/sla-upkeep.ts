@@ -14,6 +14,8 @@ const CLOCK_EVENTS: ReadonlySet<IncidentEventName> = new Set([
   'escalated',
   'paused',
   'resumed',
+  'suppressed',
+  'unsuppressed',
   'priority_changed',
   'reminder',
   'sla_breached',

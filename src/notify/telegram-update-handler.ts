@@ -4,6 +4,7 @@ import type { Logger } from '../core/logger';
 import type { Actor, LocaleName } from '../core/vocabulary';
 import { applyAction } from '../incidents/actions';
 import type { ActionResult } from '../incidents/actions';
+import type { QuietPolicy } from '../incidents/quiet-policy';
 import type { NotifyChannels } from '../incidents/ingest';
 import { parsePersonCommand } from '../incidents/person-command-schema';
 import type { PersonCommand } from '../incidents/state-machine';
@@ -35,6 +36,8 @@ export interface UpdateHandlerDeps {
   /** The configured person with this Telegram user id, or null for a stranger. */
   personFor(telegramUserId: number): TelegramPerson | null;
   channelsFor?: NotifyChannels;
+  /** How to stay quiet (a resolve by button releases what its incident inhibited). */
+  quiet?: QuietPolicy;
   /** Called after an action changed an incident and committed (log, metrics, deliver now). */
   onAction?(incidentId: number, command: PersonCommand, result: ActionResult): void;
   /** The bot's public id, for the keys of its prompts. */
@@ -202,7 +205,7 @@ export class TelegramUpdateHandler {
   /** Applies a person's command in the unit; an unknown incident or a forbidding state is a value, not a rollback. */
   private async apply(tx: IncidentTransaction, incidentId: number, command: PersonCommand): Promise<Applied> {
     try {
-      return { ok: true, result: await applyAction(tx, incidentId, command, this.now(), this.deps.channelsFor) };
+      return { ok: true, result: await applyAction(tx, incidentId, command, this.now(), this.deps) };
     } catch (error) {
       if (error instanceof NotFoundError || error instanceof ConflictError) return { ok: false, error };
       throw error;

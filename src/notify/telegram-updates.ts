@@ -30,7 +30,7 @@ export interface TelegramBotSettings {
 }
 
 /** Everything the poller needs, passed in by app.ts: what its handler needs, the bot and the store. */
-export type TelegramUpdatePollerDeps = Pick<UpdateHandlerDeps, 'readModel' | 'clock' | 'logger' | 'locale' | 'publicUrl' | 'personFor' | 'channelsFor' | 'onAction'> & {
+export type TelegramUpdatePollerDeps = Pick<UpdateHandlerDeps, 'readModel' | 'clock' | 'logger' | 'locale' | 'publicUrl' | 'personFor' | 'channelsFor' | 'quiet' | 'onAction'> & {
   bot: TelegramBotSettings;
   store: IncidentStore;
   backoff?: BackoffPolicy;

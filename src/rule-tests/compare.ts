@@ -16,8 +16,9 @@ export function compareIncidents(expected: readonly ExpectedIncident[], actual: 
     const got = actual[i] as IncidentRecord;
     for (const field of Object.keys(want) as (keyof ExpectedIncident)[]) {
       const value = actualValue(got, field, now);
-      if (field === 'sla') {
-        lines.push(...compareSla(want.sla ?? null, value as ReturnType<typeof slaJson>).map((l) => `incidents[${i}] (${got.healthModel}/${got.metric}) ${l}`));
+      if (field === 'sla' || field === 'suppressed') {
+        const diff = field === 'sla' ? compareSla(want.sla ?? null, value as ReturnType<typeof slaJson>) : comparePartial('suppressed', want.suppressed ?? null, got.suppressed);
+        lines.push(...diff.map((l) => `incidents[${i}] (${got.healthModel}/${got.metric}) ${l}`));
         continue;
       }
       if (value !== want[field]) {
@@ -30,6 +31,14 @@ export function compareIncidents(expected: readonly ExpectedIncident[], actual: 
 
 function actualValue(incident: IncidentRecord, field: keyof ExpectedIncident, now: number): unknown {
   return field === 'sla' ? slaJson(incident, now) : incident[field];
+}
+
+/** The fields of an object the expectation names (null expects null). */
+function comparePartial(name: string, want: Record<string, unknown> | null, got: object | null): string[] {
+  if (want === null || got === null) return want === got ? [] : [`${name}: expected ${JSON.stringify(want)}, actual ${JSON.stringify(got)}`];
+  return Object.entries(want)
+    .filter(([k, v]) => (got as Record<string, unknown>)[k] !== v)
+    .map(([k, v]) => `${name}.${k}: expected ${JSON.stringify(v)}, actual ${JSON.stringify((got as Record<string, unknown>)[k])}`);
 }
 
 /** The SLA fields the expectation names; times equal to the second, whatever offset they are written with. */

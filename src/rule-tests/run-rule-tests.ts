@@ -5,6 +5,11 @@ import type { LoadedConfig } from '../config/load-config';
 import { parseYamlFile, zodProblems } from '../config/yaml-file';
 import type { Clock } from '../core/clock';
 import { SlaBook } from '../sla/terms';
+import { parseDurationMs } from '../core/duration';
+import { compileInhibit } from '../incidents/quiet-policy';
+import { compileHeartbeats } from '../quiet/heartbeats';
+import { compileMaintenance } from '../quiet/maintenance';
+import { QuietBook } from '../quiet/quiet-book';
 import { AppError, FileProblemsError } from '../core/errors';
 import type { FileProblem } from '../core/errors';
 import { loadRuleFiles, loadRuleSet, ruleLoadOptions } from '../health-model/load-rules';
@@ -93,6 +98,8 @@ interface TestContext {
   loaded: LoadedConfig;
   ruleSet: RuleSet;
   fixturesDir: string;
+  /** The silences the test created, in order, and the covers they feed. */
+  silences?: { ids: string[]; book: QuietBook };
 }
 
 async function runTest(test: RuleTestFile['tests'][number], ctx: TestContext): Promise<RuleTestOutcome> {
@@ -100,6 +107,8 @@ async function runTest(test: RuleTestFile['tests'][number], ctx: TestContext): P
   const clock = new StepClock(startMs);
   const { config } = ctx.loaded;
   const slaBook = new SlaBook(config.sla, config.escalation);
+  const quietBook = new QuietBook(compileMaintenance(config.maintenance));
+  const quiet = { coverFor: quietBook.coverFor.bind(quietBook), nextEdge: quietBook.nextEdge.bind(quietBook), inhibit: compileInhibit(config.inhibit) };
   const route = incidentRouter({ routes: config.notifications.routes, channels: config.notifications.channels.map((c) => c.name), customers: config.customers, locale: config.notifications.locale, lines: config.lines });
   const pipeline = createPipeline({
     ruleSet: ctx.ruleSet,
@@ -110,11 +119,13 @@ async function runTest(test: RuleTestFile['tests'][number], ctx: TestContext): P
       slaTermsFor: (model) => slaBook.termsFor(model),
     },
     replayWindowMs: config.incidents.replayWindow,
+    quiet: { policy: quiet, heartbeats: compileHeartbeats(config.heartbeats) },
   });
   const seen = { lastNotificationId: 0 };
+  const silences = { ids: [] as string[], book: quietBook };
   try {
     for (const [i, step] of test.steps.entries()) {
-      const lines = await runStep(step, pipeline, clock, startMs, ctx, seen);
+      const lines = await runStep(step, pipeline, clock, startMs, { ...ctx, silences }, seen);
       if (lines.length > 0) return { name: test.name, passed: false, failure: { step: i + 1, at: step.at, lines } };
     }
     return { name: test.name, passed: true, failure: null };
@@ -146,6 +157,15 @@ async function runStep(step: RuleTestStep, pipeline: Pipeline, clock: StepClock,
     const problem = await runAct(step.act, pipeline, ctx.loaded);
     if (problem !== null) return [problem];
   }
+  if (step.silence || step.expireSilence !== undefined) {
+    const problem = await changeSilences(step, pipeline, at, ctx.silences!);
+    if (problem !== null) return [problem];
+  }
+  if (step.heartbeat !== undefined) {
+    const heartbeat = ctx.loaded.config.heartbeats.find((h) => h.name === step.heartbeat);
+    if (!heartbeat) return [`heartbeat: no heartbeat named "${step.heartbeat}" in ${ctx.loaded.file}`];
+    await pipeline.heartbeat(heartbeat.name, heartbeat.source);
+  }
   // What the input made due at once (a reopen past its SLA) runs now, as the daemon's next tick would.
   await runDueUntil(pipeline, clock, at);
   // The notifications this step queued, whether or not the step checks them.
@@ -164,15 +184,35 @@ async function runStep(step: RuleTestStep, pipeline: Pipeline, clock: StepClock,
 /** Moves the clock to each due time up to `until` in turn and runs what is due then. */
 async function runDueUntil(pipeline: Pipeline, clock: StepClock, until: number): Promise<void> {
   const incidents = pipeline.store.incidents;
-  // A bound, not a limit in practice: each round runs at least one due item.
+  // Times at or before `floor` were run and stay due (nothing can run them now): look past them.
+  let floor = -Infinity;
   for (let round = 0; round < 10_000; round++) {
-    const times = [await incidents.nextResolveDue(), await incidents.nextSlaDue()].filter((t): t is number => t !== null && t <= until);
+    const times = [await incidents.nextResolveDue(), await incidents.nextSlaDue(), (await pipeline.quiet?.nextDue()) ?? null].filter((t): t is number => t !== null && t <= until && t > floor);
     if (times.length === 0) return;
-    clock.ms = Math.max(clock.ms, Math.min(...times));
-    const resolved = await pipeline.worker.runOnce();
-    const stepped = await pipeline.sla.runOnce();
-    if (resolved + stepped === 0) return;
+    const next = Math.max(clock.ms, Math.min(...times));
+    clock.ms = next;
+    const ran = (await pipeline.worker.runOnce()) + (await pipeline.sla.runOnce()) + ((await pipeline.quiet?.runOnce()) ?? 0);
+    if (ran === 0) floor = next;
   }
+}
+
+/** Creates or expires a silence as the API would, and hands the silences to the covers. */
+async function changeSilences(step: RuleTestStep, pipeline: Pipeline, at: number, silences: { ids: string[]; book: QuietBook }): Promise<string | null> {
+  const store = pipeline.store.silences;
+  if (step.silence) {
+    const id = `silence-${silences.ids.length + 1}`;
+    const durationMs = parseDurationMs(step.silence.duration)!;
+    await store.create({ id, matchers: step.silence.matchers, startsAt: at, endsAt: at + durationMs, createdBy: step.silence.by, comment: step.silence.comment, createdAt: at });
+    silences.ids.push(id);
+  }
+  if (step.expireSilence !== undefined) {
+    const id = silences.ids[step.expireSilence - 1];
+    if (id === undefined) return `expireSilence: there is no silence ${step.expireSilence} (${silences.ids.length} so far)`;
+    await store.expire(id, at);
+  }
+  silences.book.setSilences(await store.list({ endedAfter: at, limit: 100_000 }));
+  pipeline.quiet?.coversChangedNow();
+  return null;
 }
 
 /** Runs a step's `act:` on the N-th incident (oldest first); a refusal is the step's failure. */

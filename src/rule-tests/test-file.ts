@@ -48,6 +48,9 @@ const expectedIncident = z
     assignee: z.string().nullable(),
     acknowledgedBy: z.string().nullable(),
     resolvedBy: z.string().nullable(),
+    /** `{by, name}` or null; only the fields given count. */
+    suppressed: z.object({ by: z.enum(['maintenance', 'silence', 'inhibition']), name: z.string() }).partial().strict().nullable(),
+    flapping: z.boolean(),
     /** Only the fields given count; times equal to the second, with any offset. */
     sla: z
       .object({
@@ -105,6 +108,21 @@ const step = z
     alerts: z.array(shortAlert).optional(),
     /** A person's action, after the step's webhook if it has one. */
     act: act.optional(),
+    /** Creates a silence at the step's time (the N-th silence of the test, 1-based, for `expireSilence`). */
+    silence: z
+      .object({
+        matchers: z.array(z.string().min(1)).min(1),
+        /** How long it lasts from the step's time. */
+        duration: z.string().refine((t) => parseDurationMs(t) !== null, { message: 'use a duration such as 30m' }),
+        comment: z.string().min(1).default('rule test'),
+        by: z.string().min(1).default('local'),
+      })
+      .strict()
+      .optional(),
+    /** Expires (deletes) the N-th silence the test created, at the step's time. */
+    expireSilence: z.number().int().min(1).optional(),
+    /** A heartbeat arrives at the step's time, as `POST /heartbeats/{name}` would bring it. */
+    heartbeat: z.string().min(1).optional(),
     expect: z
       .object({
         /** Every incident of the store, oldest first. */

@@ -71,22 +71,34 @@ export function readHistory(openedAt: number, timeline: readonly ClockEntry[], n
     occurrenceStart: openedAt,
     entries: [],
   };
+  // Both clocks stand still while a person paused the incident or a cover suppresses it.
   let pausedSince: number | null = null;
+  let byPerson = false;
+  let bySuppression = false;
+  const hold = (at: number, person: boolean, suppressed: boolean): void => {
+    const was = byPerson || bySuppression;
+    byPerson = person;
+    bySuppression = suppressed;
+    const is = byPerson || bySuppression;
+    if (!was && is) pausedSince = at;
+    if (was && !is && pausedSince !== null) {
+      h.paused.push([pausedSince, at]);
+      pausedSince = null;
+    }
+  };
   for (const e of sorted) {
     if (e.actor.type === 'person' && RESPONDING.has(e.event) && h.respondedAt === null && h.firstResolvedAt === null) h.respondedAt = e.at;
-    if (e.event === 'paused' && pausedSince === null && h.resolvedSince === null) pausedSince = e.at;
-    if (e.event === 'resumed' && pausedSince !== null) {
-      h.paused.push([pausedSince, e.at]);
-      pausedSince = null;
+    if (h.resolvedSince === null) {
+      if (e.event === 'paused') hold(e.at, true, bySuppression);
+      if (e.event === 'resumed') hold(e.at, false, bySuppression);
+      if (e.event === 'suppressed') hold(e.at, byPerson, true);
+      if (e.event === 'unsuppressed') hold(e.at, byPerson, false);
     }
     if (e.event === 'resolved' && h.resolvedSince === null) {
       h.resolvedSince = e.at;
       h.firstResolvedAt ??= e.at;
-      // A resolve ends a pause: a resolved incident has no clock to hold.
-      if (pausedSince !== null) {
-        h.paused.push([pausedSince, e.at]);
-        pausedSince = null;
-      }
+      // A resolve ends every pause: a resolved incident has no clock to hold.
+      hold(e.at, false, false);
     }
     if (e.event === 'reopened' && h.resolvedSince !== null) {
       h.resolved.push([h.resolvedSince, e.at]);

@@ -1,5 +1,5 @@
 import type { SlaIndex, SlaTerms } from '../core/sla-terms';
-import type { Actor, Category, Impact, IncidentEventName, IncidentStatus, Line, NotifyEvent, Priority } from '../core/vocabulary';
+import type { Actor, Category, Impact, IncidentEventName, IncidentStatus, Line, NotifyEvent, Priority, Suppression } from '../core/vocabulary';
 
 /** An incident as stored; times are epoch milliseconds. */
 export interface IncidentRecord {
@@ -45,12 +45,24 @@ export interface IncidentRecord {
   slaTerms: SlaTerms | null;
   /** Its SLA state: an index of its timeline, written with each change that moves a clock. */
   sla: SlaIndex | null;
+  /** Why it pages nobody now (maintenance, a silence, inhibition), or null. */
+  suppressed: Suppression | null;
+  /** Whether the support line has heard of it (its `opened` was sent); an incident that never paged does not page its resolve. */
+  paged: boolean;
+  /** Whether its state changes too often to page each change; `settleDueAt` is when it counts as settled if nothing changes. */
+  flapping: boolean;
+  settleDueAt: number | null;
+  /** The metric's flapping policy, fixed when it opens: `changes` within `windowMs` (0 changes: off). */
+  flapChanges: number;
+  flapWindowMs: number;
+  /** When its state changed (opened, resolved, reopened) within the last flapping window, oldest first. */
+  stateChanges: number[];
 }
 
 /** The fields an incident is opened with. */
 export type NewIncident = Omit<
   IncidentRecord,
-  'id' | 'acknowledgedAt' | 'resolvedAt' | 'resolveDueAt' | 'endedAt' | 'reopenCount' | 'line' | 'assignee' | 'acknowledgedBy' | 'resolvedBy' | 'resolutionNote' | 'resolutionPublic' | 'pausedAt'
+  'id' | 'acknowledgedAt' | 'resolvedAt' | 'resolveDueAt' | 'endedAt' | 'reopenCount' | 'line' | 'assignee' | 'acknowledgedBy' | 'resolvedBy' | 'resolutionNote' | 'resolutionPublic' | 'pausedAt' | 'flapping' | 'settleDueAt'
 >;
 
 /** What ingest decides with about a stored alert: its state, with labels and annotations left serialized. */
@@ -150,6 +162,10 @@ export interface IncidentTransaction {
   appendTimeline(incidentId: number, entry: TimelineEntry): void;
   /** Queues one notification (with what it says beyond the incident, if anything); a second one with the same identity is ignored. */
   enqueueNotification(identity: NotificationIdentity, now: number, payload?: NotificationPayload): void;
+  /** The open and acknowledged incidents of a health model (for inhibition), as this unit sees them. */
+  activeIncidentsOf(healthModel: string): Promise<IncidentRecord[]>;
+  /** The labels of an incident's firing alerts (for what covers it). */
+  firingAlertLabels(incidentId: number): Promise<Record<string, string>[]>;
   /** The timeline entries that move SLA clocks (no alert traffic), oldest first, with this unit's own. */
   slaTimeline(incidentId: number): Promise<TimelineEntry[]>;
   /** Sets when the incident next has an SLA step or breach due, or null for none. */
@@ -188,6 +204,12 @@ export interface IncidentStore {
   dueForSla(nowMs: number, limit: number): Promise<number[]>;
   /** When the earliest SLA step or breach falls due, or null. */
   nextSlaDue(): Promise<number | null>;
+  /** Flapping incidents whose state has held for their window by `nowMs`. */
+  dueForSettle(nowMs: number, limit: number): Promise<number[]>;
+  /** When the earliest flapping incident may settle, or null. */
+  nextSettleDue(): Promise<number | null>;
+  /** The ids of open and acknowledged incidents above `afterId`, ascending (to re-examine them page by page). */
+  activeIncidentIds(afterId: number, limit: number): Promise<number[]>;
   /** Forgets replay receipts older than `beforeMs`; returns how many. */
   pruneReceipts(beforeMs: number): Promise<number>;
 }
@@ -236,6 +258,8 @@ export interface IncidentReadModel {
   listAlerts(filter: { source?: string; limit: number }): Promise<AlertRecord[]>;
   /** Incidents resolved by a person with a note, newest first: of a health model, of one metric of it, or all. */
   pastResolutions(filter: { healthModel?: string; metric?: string; excludeId?: number; limit: number }): Promise<PastResolution[]>;
+  /** A durable value of the daemon (a heartbeat's last arrival), or null. */
+  readState(key: string): Promise<string | null>;
   /** When the incident's next SLA step or breach is due, as the scheduler's table says, or null. */
   slaDueAt(incidentId: number): Promise<number | null>;
   /** Queued notifications with an id above `afterId`, oldest first (every state). */

@@ -44,6 +44,13 @@ export function sampleIncident(patch: Partial<IncidentRecord> = {}): IncidentRec
     holdDownMs: 300_000,
     slaTerms: null,
     sla: null,
+    suppressed: null,
+    paged: true,
+    flapping: false,
+    settleDueAt: null,
+    flapChanges: 0,
+    flapWindowMs: 0,
+    stateChanges: [],
     ...patch,
   };
 }

@@ -43,6 +43,11 @@ export function newIncident(key: string, patch: Partial<NewIncident> = {}): NewI
     holdDownMs: 0,
     slaTerms: null,
     sla: null,
+    suppressed: null,
+    paged: true,
+    flapChanges: 0,
+    flapWindowMs: 0,
+    stateChanges: [],
     ...patch,
   };
 }

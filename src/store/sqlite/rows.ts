@@ -1,4 +1,5 @@
 import type { SlaIndex, SlaTerms } from '../../core/sla-terms';
+import type { Suppression } from '../../core/vocabulary';
 import type { AlertHead, AlertRecord, IncidentRecord, NotificationRecord, PastResolution, TimelineEntry } from '../store';
 
 /** Column names of each record field, for generic updates. */
@@ -38,6 +39,13 @@ export const INCIDENT_COLUMNS: Record<keyof IncidentRecord, string> = {
   holdDownMs: 'hold_down_ms',
   slaTerms: 'sla_terms',
   sla: 'sla',
+  suppressed: 'suppressed',
+  paged: 'paged',
+  flapping: 'flapping',
+  settleDueAt: 'settle_due_at',
+  flapChanges: 'flap_changes',
+  flapWindowMs: 'flap_window_ms',
+  stateChanges: 'state_changes',
 };
 
 export const ALERT_COLUMNS: Record<keyof AlertRecord, string> = {
@@ -103,6 +111,13 @@ export function incidentFromRow(row: Row, terms: (digest: string | null) => SlaT
     holdDownMs: row.hold_down_ms as number,
     slaTerms: terms((row.sla_terms as string | null) ?? null),
     sla: row.sla ? (JSON.parse(row.sla as string) as SlaIndex) : null,
+    suppressed: row.suppressed ? (JSON.parse(row.suppressed as string) as Suppression) : null,
+    paged: row.paged === 1,
+    flapping: row.flapping === 1,
+    settleDueAt: (row.settle_due_at as number | null) ?? null,
+    flapChanges: row.flap_changes as number,
+    flapWindowMs: row.flap_window_ms as number,
+    stateChanges: row.state_changes ? (JSON.parse(row.state_changes as string) as number[]) : [],
   };
 }
 

@@ -14,7 +14,7 @@ import type { WriteLock } from './write-lock';
  */
 export class SqliteIncidentStore implements IncidentStore {
   private readonly tx: SqliteIncidentTransaction;
-  private readonly s: Record<'due' | 'nextResolve' | 'slaDue' | 'nextSla' | 'prune' | 'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo', Database.Statement>;
+  private readonly s: Record<'due' | 'nextResolve' | 'slaDue' | 'nextSla' | 'settleDue' | 'nextSettle' | 'activeIds' | 'prune' | 'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo', Database.Statement>;
   private readonly wal: WalSync;
   private readonly lock: WriteLock;
 
@@ -29,6 +29,9 @@ export class SqliteIncidentStore implements IncidentStore {
       nextResolve: db.prepare("SELECT min(resolve_due_at) AS at FROM incidents WHERE resolve_due_at IS NOT NULL AND status <> 'resolved' AND firing_count = 0"),
       slaDue: db.prepare('SELECT incident_id AS id FROM sla_due WHERE due_at <= ? ORDER BY due_at LIMIT ?'),
       nextSla: db.prepare('SELECT min(due_at) AS at FROM sla_due'),
+      settleDue: db.prepare('SELECT id FROM incidents WHERE settle_due_at IS NOT NULL AND settle_due_at <= ? ORDER BY settle_due_at LIMIT ?'),
+      nextSettle: db.prepare('SELECT min(settle_due_at) AS at FROM incidents WHERE settle_due_at IS NOT NULL'),
+      activeIds: db.prepare("SELECT id FROM incidents INDEXED BY incidents_active_ids WHERE status <> 'resolved' AND id > ? ORDER BY id LIMIT ?"),
       prune: db.prepare('DELETE FROM webhook_receipts WHERE received_at < ?'),
       begin: db.prepare('BEGIN'),
       commit: db.prepare('COMMIT'),
@@ -97,6 +100,18 @@ export class SqliteIncidentStore implements IncidentStore {
 
   nextSlaDue(): Promise<number | null> {
     return this.lock.read(() => (this.s.nextSla.get() as { at: number | null }).at);
+  }
+
+  dueForSettle(nowMs: number, limit: number): Promise<number[]> {
+    return this.lock.read(() => (this.s.settleDue.all(nowMs, limit) as { id: number }[]).map((r) => r.id));
+  }
+
+  nextSettleDue(): Promise<number | null> {
+    return this.lock.read(() => (this.s.nextSettle.get() as { at: number | null }).at);
+  }
+
+  activeIncidentIds(afterId: number, limit: number): Promise<number[]> {
+    return this.lock.read(() => (this.s.activeIds.all(afterId, limit) as { id: number }[]).map((r) => r.id));
   }
 
   pruneReceipts(beforeMs: number): Promise<number> {

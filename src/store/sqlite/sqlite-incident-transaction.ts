@@ -43,11 +43,14 @@ export class SqliteIncidentTransaction implements IncidentTransaction {
       lastResolved: p(STORE_LOOKUPS.lastResolvedIncident),
       insertIncident: p(`INSERT INTO incidents (incident_key, status, priority, impact, category, health_model, metric, customer, title,
         summary, runbook_url, group_labels, alert_count, firing_count, delivery_count, started_at, opened_at, updated_at,
-        auto_resolve, hold_down_ms, sla_terms, sla)
+        auto_resolve, hold_down_ms, sla_terms, sla, suppressed, paged, flap_changes, flap_window_ms, state_changes)
         VALUES (@key, @status, @priority, @impact, @category, @healthModel, @metric, @customer, @title, @summary, @runbookUrl,
-        @groupLabels, @alertCount, @firingCount, @deliveryCount, @startedAt, @openedAt, @updatedAt, @autoResolve, @holdDownMs, @slaTerms, @sla)`),
+        @groupLabels, @alertCount, @firingCount, @deliveryCount, @startedAt, @openedAt, @updatedAt, @autoResolve, @holdDownMs, @slaTerms, @sla,
+        @suppressed, @paged, @flapChanges, @flapWindowMs, @stateChanges)`),
       slaTimeline: p(`SELECT * FROM timeline WHERE incident_id = ? AND event NOT IN ('alert_attached', 'alert_resolved', 'resolve_scheduled',
         'source_update', 'notification_dead', 'customer_notified') ORDER BY id`),
+      activeOfModel: p("SELECT * FROM incidents INDEXED BY incidents_active_by_model WHERE health_model = ? AND status <> 'resolved' ORDER BY id"),
+      firingLabels: p("SELECT labels FROM alerts WHERE incident_id = ? AND status = 'firing'"),
       setSlaDue: p('INSERT INTO sla_due (incident_id, due_at) VALUES (?, ?) ON CONFLICT (incident_id) DO UPDATE SET due_at = excluded.due_at'),
       clearSlaDue: p('DELETE FROM sla_due WHERE incident_id = ?'),
       appendTimeline: p(INSERT_TIMELINE),
@@ -185,6 +188,15 @@ export class SqliteIncidentTransaction implements IncidentTransaction {
 
   enqueueNotification(identity: NotificationIdentity, now: number, payload?: NotificationPayload): void {
     this.stmt.enqueue!.run({ ...identity, key: notificationKey(identity), now, payload: payload ? JSON.stringify(payload) : null });
+  }
+
+  activeIncidentsOf(healthModel: string): Promise<IncidentRecord[]> {
+    this.flush();
+    return Promise.resolve((this.stmt.activeOfModel!.all(healthModel) as Row[]).map((row) => this.remember(row)));
+  }
+
+  firingAlertLabels(incidentId: number): Promise<Record<string, string>[]> {
+    return Promise.resolve((this.stmt.firingLabels!.all(incidentId) as { labels: string }[]).map((r) => JSON.parse(r.labels) as Record<string, string>));
   }
 
   slaTimeline(incidentId: number): Promise<TimelineEntry[]> {

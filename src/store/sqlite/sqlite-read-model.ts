@@ -25,6 +25,7 @@ export class SqliteReadModel implements IncidentReadModel {
   private readonly allAlerts: Database.Statement;
   private readonly notificationsAfter: Database.Statement;
   private readonly slaDue: Database.Statement;
+  private readonly state: Database.Statement;
   private readonly lock: WriteLock;
   private readonly resolutions: Record<'model' | 'metric' | 'all', Database.Statement>;
 
@@ -41,6 +42,7 @@ export class SqliteReadModel implements IncidentReadModel {
     this.byId = db.prepare(STORE_LOOKUPS.incidentById);
     this.alerts = db.prepare('SELECT * FROM alerts WHERE incident_id = ? ORDER BY id');
     this.slaDue = db.prepare('SELECT due_at FROM sla_due WHERE incident_id = ?');
+    this.state = db.prepare('SELECT value FROM daemon_state WHERE key = ?');
     this.timeline = db.prepare('SELECT id, at, event, actor_type, actor_name, detail FROM timeline WHERE incident_id = ? ORDER BY id');
     this.openCounts = db.prepare("SELECT priority, COUNT(*) AS n FROM incidents WHERE status IN ('open', 'acknowledged') GROUP BY priority");
     this.latest = db.prepare(STORE_LOOKUPS.latestAlert('*'));
@@ -136,6 +138,10 @@ export class SqliteReadModel implements IncidentReadModel {
       const statement = filter.healthModel === undefined ? this.resolutions.all : filter.metric === undefined ? this.resolutions.model : this.resolutions.metric;
       return (statement.all(params) as Row[]).map(resolutionFromRow);
     });
+  }
+
+  readState(key: string): Promise<string | null> {
+    return this.lock.read(() => (this.state.get(key) as { value: string } | undefined)?.value ?? null);
   }
 
   slaDueAt(incidentId: number): Promise<number | null> {

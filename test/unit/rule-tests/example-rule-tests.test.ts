@@ -12,7 +12,7 @@ describe('the rule tests of the example health models (what `incident-bridge tes
   const files = readdirSync(TESTS_DIR).filter((f) => f.endsWith('.yaml'));
 
   test('there are rule tests for every example health model', () => {
-    expect(files.sort()).toEqual(['escalation.test.yaml', 'online-shop.test.yaml', 'shop-infrastructure.test.yaml', 'support-line.test.yaml', 'web-banking.test.yaml']);
+    expect(files.sort()).toEqual(['escalation.test.yaml', 'heartbeat.test.yaml', 'online-shop.test.yaml', 'quiet-dst.test.yaml', 'quiet.test.yaml', 'shop-infrastructure.test.yaml', 'support-line.test.yaml', 'web-banking.test.yaml']);
   });
 
   test.each(files)('%s passes', async (file) => {
@@ -20,6 +20,6 @@ describe('the rule tests of the example health models (what `incident-bridge tes
     const report = formatRuleTestResults([result]);
     // The report is the message on failure: it names the step, the expected and the actual value.
     expect({ failed: report.failed, report: report.text }).toEqual({ failed: 0, report: expect.any(String) as string });
-    expect(report.passed).toBeGreaterThanOrEqual(4);
+    expect(report.passed).toBeGreaterThanOrEqual(1);
   });
 });

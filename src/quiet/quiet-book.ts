@@ -1,0 +1,57 @@
+import type { Suppression } from '../core/vocabulary';
+import { matchesAll, parseMatchers } from '../core/matcher';
+import type { Matcher } from '../core/matcher';
+import { coveringWindow, nextEdge } from './maintenance';
+import type { MaintenanceWindow } from './maintenance';
+
+/** A silence as the covers need it: its matchers (Alertmanager syntax) and when it is in force. */
+export interface SilenceCover {
+  id: string;
+  matchers: readonly string[];
+  startsAt: number;
+  endsAt: number;
+}
+
+interface CompiledSilence {
+  id: string;
+  matchers: Matcher[];
+  startsAt: number;
+  endsAt: number;
+}
+
+/**
+ * What covers alerts now: the config's maintenance windows and the silences not yet ended
+ * (kept in memory, replaced whenever a silence is created, expired or deleted). Answers per
+ * alert without touching the store, so ingest pays nothing when nothing is in force.
+ */
+export class QuietBook {
+  private silences: CompiledSilence[] = [];
+
+  constructor(private readonly windows: readonly MaintenanceWindow[]) {}
+
+  /** Replaces the silences (every silence not ended yet: in force or pending). */
+  setSilences(silences: readonly SilenceCover[]): void {
+    this.silences = silences.map((s) => ({ id: s.id, matchers: s.matchers.flatMap((m) => parseMatchers(m)), startsAt: s.startsAt, endsAt: s.endsAt }));
+  }
+
+  /** The maintenance window, else the silence, in force at `now` that covers an alert; null when none does. */
+  coverFor(labels: Readonly<Record<string, string>>, healthModel: string, now: number): Suppression | null {
+    if (this.windows.length > 0) {
+      const w = coveringWindow(this.windows, labels, healthModel, now);
+      if (w) return { by: 'maintenance', name: w.name };
+    }
+    for (const s of this.silences) {
+      if (s.startsAt <= now && now < s.endsAt && matchesAll(s.matchers, labels)) return { by: 'silence', name: s.id };
+    }
+    return null;
+  }
+
+  /** The next moment after `afterMs` at which a window or a silence starts or ends, or null. */
+  nextEdge(afterMs: number): number | null {
+    let next = this.windows.length > 0 ? nextEdge(this.windows, afterMs) : null;
+    for (const s of this.silences) {
+      for (const t of [s.startsAt, s.endsAt]) if (t > afterMs && (next === null || t < next)) next = t;
+    }
+    return next;
+  }
+}
