@@ -308,7 +308,7 @@ export function createApp(options: AppOptions): App {
           if (timersOn && channels.size > 0) outboxTask.kick();
         },
       });
-      slaWorker = new SlaWorker({ store, clock, logger, channelsFor: notifyChannels, onStep: onSlaStep });
+      slaWorker = new SlaWorker({ store, clock, logger, channelsFor: notifyChannels, onStep: onSlaStep, ingestBusy: () => queue.busy(100) });
       outboxWorker = new OutboxWorker({
         store: outbox,
         channels,

@@ -21,6 +21,8 @@ export class IngestQueue {
   private pending: Pending[] = [];
   private scheduled = false;
   private readonly inFlight = new Set<Promise<void>>();
+  /** When the last batch was handed to the store (monotonic ms), for background work that gives way. */
+  private lastBatchAt = -Infinity;
 
   constructor(
     private readonly deps: {
@@ -30,6 +32,11 @@ export class IngestQueue {
       onResult?: (result: IngestResult, delivery: AlertDelivery) => void;
     },
   ) {}
+
+  /** Whether webhooks are arriving: one is waiting, or a batch went to the store within `withinMs`. */
+  busy(withinMs: number): boolean {
+    return this.pending.length > 0 || performance.now() - this.lastBatchAt < withinMs;
+  }
 
   /** Queues a webhook for the next commit; resolves with its result once durable. */
   submit(delivery: AlertDelivery): Promise<IngestResult> {
@@ -56,6 +63,7 @@ export class IngestQueue {
         committed = Promise.resolve(batch.map(() => ({ ok: false, error }) as Settled<IngestResult>));
       }
       this.deps.onBatch?.(batch.length);
+      this.lastBatchAt = performance.now();
       const answered = committed.then(
         (settled) => this.answer(batch, settled),
         (error: unknown) => this.answer(batch, batch.map(() => ({ ok: false, error }))),

@@ -14,6 +14,8 @@ import { transition } from './state-machine';
  * waits for the connection between batches, never waits long.
  */
 const BATCH = 50;
+/** How many times a batch's own time the scheduler waits after it while ingest is busy. */
+const GIVE_WAY = 3;
 /** Steps one incident may run in one pass (after a long downtime: every step it missed). */
 const MAX_STEPS = 50;
 
@@ -43,6 +45,12 @@ export class SlaWorker {
       logger: Logger;
       channelsFor?: NotifyChannels;
       onStep?: (run: SlaStepRun) => void;
+      /**
+       * Whether ingest is busy now: then the scheduler, after each batch, waits three times as long
+       * as the batch took, so a catch-up of thousands of steps takes at most a quarter of the
+       * time ingest would have had.
+       */
+      ingestBusy?: () => boolean;
     },
   ) {}
 
@@ -53,7 +61,9 @@ export class SlaWorker {
     for (;;) {
       const due = await this.deps.store.dueForSla(now, BATCH);
       if (due.length === 0) return ran;
+      const started = performance.now();
       const settled = await this.deps.store.runBatch(due.map((id) => (tx) => this.runDue(tx, id, now)));
+      const took = performance.now() - started;
       let progressed = false;
       settled.forEach((s, i) => {
         if (s.ok) {
@@ -66,6 +76,7 @@ export class SlaWorker {
       });
       // Every unit failed: the same rows would come back at once; the next tick tries again.
       if (!progressed || due.length < BATCH) return ran;
+      if (this.deps.ingestBusy?.()) await new Promise((resolve) => setTimeout(resolve, Math.min(took * GIVE_WAY, 1000)));
     }
   }
 
