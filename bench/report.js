@@ -2,6 +2,8 @@
 
 /* Checks and the printed tables of the incident-bridge benchmark. */
 
+const { quietProblems } = require('./quiet');
+
 const phases = (side) => [
   ['warm-up', side && side.warmup],
   ['measured', side && side.measured],
@@ -123,6 +125,7 @@ function extraProblems(extra) {
     if (x.store.slaTermsRows !== 1) out.push(`S: ${fmt(x.store.slaTermsRows)} distinct SLA terms in the store; the seeded incidents' terms and the daemon's should be one`);
     exited('S', c.exit, c.daemonOutput);
   }
+  if (extra.quiet) out.push(...quietProblems(extra.quiet));
   return out;
 }
 
@@ -146,6 +149,7 @@ function extraTargets(extra) {
     t.push({ scenario: 'E', metric: `ingest p99 ms (${fmt(e.rate)} webhooks/s beside the actions)`, target: e.ingestP99TargetMs, value: ingest, met: ingest !== null && ingest < e.ingestP99TargetMs });
   }
   if (extra.sla) t.push(...extra.sla.targets);
+  if (extra.quiet) t.push(...extra.quiet.targets);
   return t;
 }
 
@@ -271,6 +275,57 @@ function renderExtra(output, parts) {
   }
   const x = output.sla;
   if (x) renderSla(x, parts);
+  const q = output.quiet;
+  if (q) renderQuiet(q, parts);
+}
+
+function renderQuiet(q, parts) {
+  const w = q.windows;
+  const sil = q.silences.quiet;
+  parts.push('');
+  parts.push(
+    `Q. the quiet's cost: 1-alert webhooks, closed loop on ${fmt(q.connections)} connections, into daemons side by side on stores of their own, in turn: ` +
+      `${fmt(q.rounds.length)} round(s) of ${fmt(q.durationS)} s each after ${fmt(q.warmupS)} s of warm-up on each; the same traffic (one seed) into each`,
+  );
+  parts.push(
+    `(b) quiet: ${fmt(w.windows)} maintenance windows (${fmt(w.oneOff)} one-off, ${fmt(w.recurring)} RRULE daily/weekly, ${fmt(w.zones)} time zones; ${fmt(w.inForceAtStart)} in force, ` +
+      `${fmt(w.selectingLoadAlerts)} selecting some of the load's alerts but not in force during the run; next window edge ${fmt(w.nextEdgeH, 1)} h ahead) ` +
+      `and ${fmt(sil.active)} active silences made through the API in ${fmt(sil.ms / 1000, 1)} s, none covering the load` +
+      `${q.stores.covered ? `; (c) covered: the same plus a silence {${q.coveringSilence.join(', ')}} (${fmt(100 * q.coveredShareExpected)}% of the load's alerts)` : ''}`,
+  );
+  const names = Object.keys(q.rates);
+  const rows = [];
+  q.rounds.forEach((r, i) => {
+    for (const name of names) {
+      const p = r[name];
+      const ev = p.incidentEvents || {};
+      rows.push([
+        `${i + 1}`,
+        name === 'plain' ? '(a) plain' : name === 'quiet' ? '(b) quiet' : '(c) covered',
+        fmt(p.requests2xx),
+        fmt(p.requestsPerS),
+        fmt(p.latencyMs.p50, 2),
+        fmt(p.latencyMs.p99, 2),
+        fmt(p.serverCores, 2),
+        fmt(p.loadGeneratorCores, 2),
+        `${fmt(ev.opened)}/${fmt(ev.attached)}/${fmt(ev.reopened)}/${fmt(ev.resolved)}`,
+        name === 'plain' || !r.plain.requestsPerS ? '-' : `${fmt((100 * p.requestsPerS) / r.plain.requestsPerS, 1)}%`,
+      ]);
+    }
+  });
+  parts.push(table(['round', 'daemon', '2xx', 'webhooks/s', 'p50 ms', 'p99 ms', 'daemon cores', 'loadgen cores', 'opened/attached/reopened/resolved', 'of (a)'], rows, 2));
+  const pct = (v) => (v === null || v === undefined ? '-' : `${fmt(100 * v, 1)}%`);
+  parts.push(
+    `over all rounds: (a) ${fmt(q.rates.plain)}, (b) ${fmt(q.rates.quiet)} webhooks/s: (b)/(a) ${pct(q.ratio)} (rounds: ${q.roundRatios.map(pct).join(', ')}; target at least ${pct(q.ratioTarget)}: ` +
+      `${q.targets[0].met ? 'met' : 'NOT met'})${q.coveredRatio !== null ? `; (c) ${fmt(q.rates.covered)} webhooks/s, ${pct(q.coveredRatio)} of (a)` : ''}`,
+  );
+  const st = (name) => {
+    const x = q.stores[name];
+    if (!x) return null;
+    const by = Object.entries(x.suppressedBy).map(([k, v]) => `${k} ${fmt(v)}`).join(', ') || 'none';
+    return `${name}: ${fmt(x.incidents)} incidents (${fmt(x.openIncidents)} open), ${fmt(x.silences)} silences, suppressed: ${by}`;
+  };
+  parts.push(`(store after the run, warm-up included: ${names.map(st).filter(Boolean).join('; ')}; inhibition, by the config's inhibit rule, is the same in every daemon)`);
 }
 
 function renderSla(x, parts) {
@@ -442,6 +497,7 @@ function renderTail(output, parts) {
     if (output.growth && (output.growth.empty || output.growth.large)) checks.push('C: every ingest and listing request answered 2xx');
     if (output.actions) checks.push('E: every action answered 200 or 409, every webhook 2xx, every 200 comment on its timeline');
     if (output.sla) checks.push('S: every webhook 2xx, exactly one reminder per due incident (metric and store), one set of SLA terms');
+    if (output.quiet) checks.push('Q: every webhook 2xx, every silence made, no incident of (b) suppressed by a window or a silence');
     if (checks.length > 0) parts.push(`checks: ${checks.join('; ')}`);
   }
   if (output.failure) parts.push(`\nFAILED: ${output.failure.split('\n')[0]}`);

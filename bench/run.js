@@ -27,6 +27,10 @@
  *      (SlaWorker.runOnce in process, p99 target 5 ms), then 10,000 steps due at once in the
  *      daemon while 1-alert webhooks are ingested beside it (all applied within 5 s; ingest during
  *      the catch-up at least 80% of its rate before). Alone: BENCH_SCENARIOS=S npm run bench.
+ *   Q. the quiet's cost: 1-alert webhooks (closed loop) in turn into a daemon without maintenance
+ *      windows or silences, and one with 100 windows in its config and 1,000 silences made through
+ *      the API, none covering the load (ingest with them at least 90% of without); optionally a
+ *      third with a silence that covers a third of the load. Alone: BENCH_SCENARIOS=Q npm run bench.
  *
  * Environment (all optional):
  *   BENCH_DURATION_S        measured seconds per scenario (default 10)
@@ -40,7 +44,7 @@
  *                           BENCH_RATE_CONNECTIONS connections, which sends in bursts
  *   BENCH_RATE_CONNECTIONS  connections of scenario 3 when BENCH_RATE_STREAMS=1 (default 16)
  *   BENCH_P99_TARGET_MS     p99 target of scenario 3 (default 10)
- *   BENCH_SCENARIOS         which scenarios to run, e.g. "1,3,B" (default "1,2,3,A,B,C,D,E,S")
+ *   BENCH_SCENARIOS         which scenarios to run, e.g. "1,3,B" (default "1,2,3,A,B,C,D,E,S,Q")
  *   BENCH_NOTIFY_RATE       A: webhooks (new incidents) per second (default 50)
  *   BENCH_NOTIFY_DURATION_S A: measured seconds (default 10; warm-up BENCH_WARMUP_S at the same rate)
  *   BENCH_NOTIFY_TARGET_MS  A: p99 target of webhook sent to first delivery attempt (default 1000)
@@ -75,6 +79,14 @@
  *   BENCH_SLA_CONNECTIONS   S: webhooks of 1 alert in flight, closed loop (default 16)
  *   BENCH_SLA_RATE          S: webhooks/s paced as in 3 instead of the closed loop (default 0: closed loop)
  *   BENCH_SLA_STEP_SAMPLE   S: incidents per priority of the step-cost measure, 4x that for P1 and P2 (default 50; 0 skips it)
+ *   BENCH_QUIET_WINDOWS     Q: maintenance windows in the config of (b) (default 100)
+ *   BENCH_QUIET_SILENCES    Q: silences created through the API in (b) (default 1000)
+ *   BENCH_QUIET_ROUNDS      Q: rounds, each measuring (a), (b) and (c) in turn (default 2)
+ *   BENCH_QUIET_WARMUP_S    Q: unmeasured ingest seconds into each daemon first (default 30)
+ *   BENCH_QUIET_DURATION_S  Q: measured seconds per daemon and round (default 10)
+ *   BENCH_QUIET_CONNECTIONS Q: webhooks of 1 alert in flight, closed loop (default 16)
+ *   BENCH_QUIET_INGEST_RATIO  Q: least ingest rate of (b), as a share of (a)'s (default 0.9)
+ *   BENCH_QUIET_COVERED     Q: 0 skips (c), the daemon where a silence covers part of the load (default 1)
  *   BENCH_CPU_PROFILE       a directory: every daemon runs with --cpu-prof and writes
  *                           its profile there (slower; for finding where time goes)
  *   BENCH_ALERTMANAGER      0 to skip the Alertmanager comparison (default 1)
@@ -103,6 +115,7 @@ const { runStormScenario } = require('./storm');
 const { runGrowthScenarios } = require('./growth');
 const { runActionsScenario } = require('./actions');
 const { runSlaScenario } = require('./sla');
+const { runQuietScenario } = require('./quiet');
 
 function envNumber(name, fallback) {
   const raw = process.env[name];
@@ -128,7 +141,7 @@ function settings() {
     rateConnections: envNumber('BENCH_RATE_CONNECTIONS', 16),
     rateStreams: process.env.BENCH_RATE_STREAMS ? envNumber('BENCH_RATE_STREAMS', 1) : null,
     p99TargetMs: envNumber('BENCH_P99_TARGET_MS', 10),
-    scenarios: envList('BENCH_SCENARIOS', ['1', '2', '3', 'A', 'B', 'C', 'D', 'E', 'S']).map((id) => id.toUpperCase()),
+    scenarios: envList('BENCH_SCENARIOS', ['1', '2', '3', 'A', 'B', 'C', 'D', 'E', 'S', 'Q']).map((id) => id.toUpperCase()),
     notifyRate: envNumber('BENCH_NOTIFY_RATE', 50),
     notifyDurationS: envNumber('BENCH_NOTIFY_DURATION_S', 10),
     notifyWaitS: 15,
@@ -164,6 +177,14 @@ function settings() {
     slaConnections: Math.max(1, envNumber('BENCH_SLA_CONNECTIONS', 16)),
     slaRate: envNumber('BENCH_SLA_RATE', 0),
     slaStepSample: envNumber('BENCH_SLA_STEP_SAMPLE', 50),
+    quietWindows: envNumber('BENCH_QUIET_WINDOWS', 100),
+    quietSilences: envNumber('BENCH_QUIET_SILENCES', 1000),
+    quietRounds: Math.max(1, envNumber('BENCH_QUIET_ROUNDS', 2)),
+    quietWarmupS: envNumber('BENCH_QUIET_WARMUP_S', 30),
+    quietDurationS: Math.max(1, envNumber('BENCH_QUIET_DURATION_S', 10)),
+    quietConnections: Math.max(1, envNumber('BENCH_QUIET_CONNECTIONS', 16)),
+    quietIngestRatio: envNumber('BENCH_QUIET_INGEST_RATIO', 0.9),
+    quietCovered: process.env.BENCH_QUIET_COVERED !== '0',
     cpuProfileDir: process.env.BENCH_CPU_PROFILE ? path.resolve(process.env.BENCH_CPU_PROFILE) : null,
     alertmanager: process.env.BENCH_ALERTMANAGER !== '0',
     seed: envNumber('BENCH_SEED', 42),
@@ -269,14 +290,14 @@ function removeTmp() {
   tmpToRemove = null;
 }
 
-/** The scenarios A to E and S that BENCH_SCENARIOS selects. */
+/** The scenarios A to E, S and Q that BENCH_SCENARIOS selects. */
 function extraList(s) {
   return EXTRA.filter((id) => s.scenarios.includes(id));
 }
 
-const EXTRA = ['A', 'B', 'C', 'D', 'E', 'S'];
+const EXTRA = ['A', 'B', 'C', 'D', 'E', 'S', 'Q'];
 
-/** Runs A to E and S in turn; fills `extra` as they finish (so a failure keeps what was measured). */
+/** Runs A to E, S and Q in turn; fills `extra` as they finish (so a failure keeps what was measured). */
 async function runExtra(ids, s, tmp, extra) {
   if (ids.includes('A')) {
     process.stdout.write(`  A: latency to the support line, ${s.notifyRate} new incidents/s for ${s.notifyDurationS} s ... `);
@@ -317,6 +338,17 @@ async function runExtra(ids, s, tmp, extra) {
       `seeded in ${report.fmt(x.seeded.totalMs / 1000, 1)} s, pass with nothing due p99 ${report.fmt(x.passes.latencyMs.p99, 3)} ms, ` +
         `${report.fmt(c.dueSet)} steps applied ${c.appliedS === null ? 'NOT all' : `${report.fmt(c.appliedS, 2)} s`} after due, ` +
         `ingest ${report.fmt(c.ingest.baseline.requestsPerS)} -> ${report.fmt(c.ingest.catchUp ? c.ingest.catchUp.requestsPerS : null)} webhooks/s\n`,
+    );
+  }
+  if (ids.includes('Q')) {
+    process.stdout.write(
+      `  Q: ingest without and with ${report.fmt(s.quietWindows)} maintenance windows and ${report.fmt(s.quietSilences)} silences, ${s.quietRounds} round(s) of ${s.quietDurationS} s each ... `,
+    );
+    extra.quiet = await runQuietScenario(s, path.join(tmp, 'Q'));
+    const q = extra.quiet;
+    process.stdout.write(
+      `${report.fmt(q.rates.plain)} -> ${report.fmt(q.rates.quiet)} webhooks/s (${report.fmt(q.ratio === null ? null : 100 * q.ratio, 1)}%)` +
+        `${q.rates.covered !== undefined ? `, with a third covered ${report.fmt(q.rates.covered)}` : ''}\n`,
     );
   }
 }
@@ -417,6 +449,7 @@ async function main() {
     growth: extra.growth || null,
     actions: extra.actions || null,
     sla: extra.sla || null,
+    quiet: extra.quiet || null,
     targets,
     problems,
     failure: failure ? String((failure && failure.stack) || failure) : null,
