@@ -128,11 +128,11 @@ export class DryRunTransaction implements IncidentTransaction {
     this.notifications.push(identity);
   }
 
-  async activeIncidentsOf(healthModel: string): Promise<IncidentRecord[]> {
+  async activeIncidentsOf(healthModel: string, impacts?: readonly IncidentRecord['impact'][]): Promise<IncidentRecord[]> {
     for (const stored of await this.lookup.listIncidents({ status: ['open', 'acknowledged'], healthModel, limit: 10_000 })) {
       if (!this.incidents.has(stored.id)) this.incidents.set(stored.id, stored);
     }
-    return [...this.incidents.values()].filter((i) => i.healthModel === healthModel && i.status !== 'resolved').map((i) => ({ ...i }));
+    return [...this.incidents.values()].filter((i) => i.healthModel === healthModel && i.status !== 'resolved' && (!impacts || impacts.includes(i.impact))).map((i) => ({ ...i }));
   }
 
   async firingAlertLabels(incidentId: number): Promise<Record<string, string>[]> {

@@ -2,7 +2,7 @@ import type { Classification } from '../health-model/classify';
 import type { NormalizedAlert } from '../sources/source';
 import type { AlertHead, DeliveryReceipt, IncidentRecord, IncidentTransaction, NewAlert } from '../store/store';
 import type { Actor, Priority, Suppression } from '../core/vocabulary';
-import { inhibitorOf, selects } from './quiet-policy';
+import { inhibitorImpacts, inhibitorOf, selects } from './quiet-policy';
 import type { QuietPolicy } from './quiet-policy';
 import { blindFingerprint, heartbeatStateKey } from '../quiet/heartbeats';
 import { decideAlert, decideTarget } from './lifecycle';
@@ -286,7 +286,7 @@ async function quietAtOpening(u: IngestUnit, alert: NormalizedAlert, fields: Ope
   const cover = quiet.coverFor(alert.labels, fields.healthModel, u.now);
   if (cover) return cover;
   if (quiet.inhibit.length === 0 || !quiet.inhibit.some((r) => selects(r.mute, fields))) return null;
-  const inhibitor = inhibitorOf(quiet.inhibit, fields, await u.tx.activeIncidentsOf(fields.healthModel));
+  const inhibitor = inhibitorOf(quiet.inhibit, fields, await u.tx.activeIncidentsOf(fields.healthModel, inhibitorImpacts(quiet.inhibit, fields)));
   return inhibitor ? { by: 'inhibition', name: inhibitor.key } : null;
 }
 

@@ -66,3 +66,17 @@ export function inhibitorOf(rules: readonly InhibitRule[], incident: Muted, cand
 export function mayInhibit(rules: readonly InhibitRule[], incident: Pick<IncidentRecord, 'impact' | 'priority' | 'category'>): boolean {
   return rules.some((r) => selects(r.when, incident) && !selects(r.mute, incident));
 }
+
+/**
+ * The impacts an inhibiting incident can have under the rules that could mute `incident`, so the
+ * store reads only those; undefined when a rule selects its inhibitors by something else. Pure.
+ */
+export function inhibitorImpacts(rules: readonly InhibitRule[], incident: Pick<IncidentRecord, 'impact' | 'priority' | 'category'>): readonly Impact[] | undefined {
+  const impacts = new Set<Impact>();
+  for (const rule of rules) {
+    if (!selects(rule.mute, incident)) continue;
+    if (!rule.when.impact) return undefined;
+    for (const i of rule.when.impact) impacts.add(i);
+  }
+  return [...impacts];
+}

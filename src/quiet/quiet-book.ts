@@ -26,12 +26,34 @@ interface CompiledSilence {
  */
 export class QuietBook {
   private silences: CompiledSilence[] = [];
+  /**
+   * The silences by one of their equality matchers (label name, then value), so an alert is
+   * checked only against silences whose label it carries with that value; `unindexed` holds the
+   * silences with no equality matcher, checked for every alert.
+   */
+  private byLabel = new Map<string, Map<string, CompiledSilence[]>>();
+  private unindexed: CompiledSilence[] = [];
 
   constructor(private readonly windows: readonly MaintenanceWindow[]) {}
 
   /** Replaces the silences (every silence not ended yet: in force or pending). */
   setSilences(silences: readonly SilenceCover[]): void {
     this.silences = silences.map((s) => ({ id: s.id, matchers: s.matchers.flatMap((m) => parseMatchers(m)), startsAt: s.startsAt, endsAt: s.endsAt }));
+    this.byLabel = new Map();
+    this.unindexed = [];
+    // Newest first, as the store lists them: the first covering silence found is the newest.
+    for (const s of this.silences) {
+      const eq = s.matchers.find((m) => m.op === '=' && m.value !== '');
+      if (!eq) {
+        this.unindexed.push(s);
+        continue;
+      }
+      let values = this.byLabel.get(eq.name);
+      if (!values) this.byLabel.set(eq.name, (values = new Map()));
+      const list = values.get(eq.value);
+      if (list) list.push(s);
+      else values.set(eq.value, [s]);
+    }
   }
 
   /** The maintenance window, else the silence, in force at `now` that covers an alert; null when none does. */
@@ -40,10 +62,15 @@ export class QuietBook {
       const w = coveringWindow(this.windows, labels, healthModel, now);
       if (w) return { by: 'maintenance', name: w.name };
     }
-    for (const s of this.silences) {
-      if (s.startsAt <= now && now < s.endsAt && matchesAll(s.matchers, labels)) return { by: 'silence', name: s.id };
+    const covers = (s: CompiledSilence): boolean => s.startsAt <= now && now < s.endsAt && matchesAll(s.matchers, labels);
+    for (const [name, values] of this.byLabel) {
+      const value = labels[name];
+      if (value === undefined) continue;
+      const found = values.get(value)?.find(covers);
+      if (found) return { by: 'silence', name: found.id };
     }
-    return null;
+    const found = this.unindexed.find(covers);
+    return found ? { by: 'silence', name: found.id } : null;
   }
 
   /** The next moment after `afterMs` at which a window or a silence starts or ends, or null. */

@@ -162,8 +162,8 @@ export interface IncidentTransaction {
   appendTimeline(incidentId: number, entry: TimelineEntry): void;
   /** Queues one notification (with what it says beyond the incident, if anything); a second one with the same identity is ignored. */
   enqueueNotification(identity: NotificationIdentity, now: number, payload?: NotificationPayload): void;
-  /** The open and acknowledged incidents of a health model (for inhibition), as this unit sees them. */
-  activeIncidentsOf(healthModel: string): Promise<IncidentRecord[]>;
+  /** The open and acknowledged incidents of a health model (for inhibition), of the given impacts when given, as this unit sees them. */
+  activeIncidentsOf(healthModel: string, impacts?: readonly Impact[]): Promise<IncidentRecord[]>;
   /** The labels of an incident's firing alerts (for what covers it). */
   firingAlertLabels(incidentId: number): Promise<Record<string, string>[]>;
   /** The timeline entries that move SLA clocks (no alert traffic), oldest first, with this unit's own. */

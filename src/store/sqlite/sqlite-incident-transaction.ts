@@ -5,6 +5,7 @@ import { ALERT_COLUMNS, ALERT_HEAD_COLUMNS, INCIDENT_COLUMNS, INSERT_TIMELINE, S
 import { slaTermsOf } from './sla-terms-registry';
 import type { SlaTermsRegistry } from './sla-terms-registry';
 import type { SlaTerms } from '../../core/sla-terms';
+import type { Impact } from '../../core/vocabulary';
 
 type Row = Record<string, unknown>;
 
@@ -50,6 +51,7 @@ export class SqliteIncidentTransaction implements IncidentTransaction {
       slaTimeline: p(`SELECT * FROM timeline WHERE incident_id = ? AND event NOT IN ('alert_attached', 'alert_resolved', 'resolve_scheduled',
         'source_update', 'notification_dead', 'customer_notified') ORDER BY id`),
       activeOfModel: p("SELECT * FROM incidents INDEXED BY incidents_active_by_model WHERE health_model = ? AND status <> 'resolved' ORDER BY id"),
+      activeOfModelImpact: p("SELECT * FROM incidents INDEXED BY incidents_active_by_model WHERE health_model = ? AND impact = ? AND status <> 'resolved' ORDER BY id"),
       firingLabels: p("SELECT labels FROM alerts WHERE incident_id = ? AND status = 'firing'"),
       setSlaDue: p('INSERT INTO sla_due (incident_id, due_at) VALUES (?, ?) ON CONFLICT (incident_id) DO UPDATE SET due_at = excluded.due_at'),
       clearSlaDue: p('DELETE FROM sla_due WHERE incident_id = ?'),
@@ -190,9 +192,10 @@ export class SqliteIncidentTransaction implements IncidentTransaction {
     this.stmt.enqueue!.run({ ...identity, key: notificationKey(identity), now, payload: payload ? JSON.stringify(payload) : null });
   }
 
-  activeIncidentsOf(healthModel: string): Promise<IncidentRecord[]> {
+  activeIncidentsOf(healthModel: string, impacts?: readonly Impact[]): Promise<IncidentRecord[]> {
     this.flush();
-    return Promise.resolve((this.stmt.activeOfModel!.all(healthModel) as Row[]).map((row) => this.remember(row)));
+    const rows = impacts === undefined ? (this.stmt.activeOfModel!.all(healthModel) as Row[]) : impacts.flatMap((impact) => this.stmt.activeOfModelImpact!.all(healthModel, impact) as Row[]);
+    return Promise.resolve(rows.map((row) => this.remember(row)));
   }
 
   firingAlertLabels(incidentId: number): Promise<Record<string, string>[]> {

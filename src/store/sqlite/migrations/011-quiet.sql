@@ -10,4 +10,4 @@ ALTER TABLE incidents ADD COLUMN settle_due_at INTEGER;
 CREATE INDEX incidents_settle_due ON incidents (settle_due_at) WHERE settle_due_at IS NOT NULL;
 -- Active incidents are re-examined when a cover begins or ends; those of a health model when an inhibiting one resolves.
 CREATE INDEX incidents_active_ids ON incidents (id) WHERE status <> 'resolved';
-CREATE INDEX incidents_active_by_model ON incidents (health_model) WHERE status <> 'resolved';
+CREATE INDEX incidents_active_by_model ON incidents (health_model, impact) WHERE status <> 'resolved';
