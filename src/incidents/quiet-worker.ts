@@ -163,7 +163,9 @@ export class QuietWorker {
       const alert: NormalizedAlert = {
         fingerprint: blindFingerprint(h.name),
         status: 'firing',
-        labels: { alertname: 'HeartbeatMissing', heartbeat: h.name, monitoring_gap: 'heartbeat', source: h.source },
+        // `rulename` names the heartbeat: the monitoring-gap metric groups by alertname and rulename,
+        // so without it every heartbeat's gap would be one incident titled "HeartbeatMissing".
+        labels: { alertname: 'HeartbeatMissing', heartbeat: h.name, rulename: h.name, monitoring_gap: 'heartbeat', source: h.source },
         annotations: { summary: `No heartbeat from ${h.source} (${h.name}) since ${new Date(last).toISOString()}: monitoring is blind` },
         startsAt: last + h.intervalMs,
         endsAt: null,
