@@ -10,12 +10,12 @@ import { writePlan } from './sla-upkeep';
 import { transition } from './state-machine';
 
 /**
- * Incidents per transaction: a batch commits with one fsync; small enough that ingest, which
- * waits for the connection between batches, never waits long.
+ * Incidents per transaction: a batch commits with one fsync, which ingest's commits queue
+ * behind; 250 keeps those few while a batch holds the connection for tens of milliseconds.
  */
-const BATCH = 50;
-/** How many times a batch's own time the scheduler waits after it while ingest is busy. */
-const GIVE_WAY = 3;
+const BATCH = 250;
+/** How many times a batch's own time the scheduler waits after it while ingest is busy: it takes at most a fifth of the thread. */
+const GIVE_WAY = 4;
 /** Steps one incident may run in one pass (after a long downtime: every step it missed). */
 const MAX_STEPS = 50;
 
@@ -46,9 +46,9 @@ export class SlaWorker {
       channelsFor?: NotifyChannels;
       onStep?: (run: SlaStepRun) => void;
       /**
-       * Whether ingest is busy now: then the scheduler, after each batch, waits three times as long
-       * as the batch took, so a catch-up of thousands of steps takes at most a quarter of the
-       * time ingest would have had.
+       * Whether ingest is busy now: then the scheduler, after each batch, waits four times as long
+       * as the batch took, so a catch-up of thousands of steps takes at most a fifth of the time
+       * ingest would have had (the steps are late already; the webhooks are not).
        */
       ingestBusy?: () => boolean;
     },
