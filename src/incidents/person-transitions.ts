@@ -62,7 +62,8 @@ export function personTransition(incident: IncidentRecord, command: PersonComman
     case 'reopen':
       if (!resolved) return NONE;
       return change(
-        { status: 'open', resolvedAt: null, resolvedBy: null, resolutionNote: null, acknowledgedAt: null, acknowledgedBy: null, reopenCount: incident.reopenCount + 1 },
+        // A person's reopen is an ordinary incident again, whatever covered it before it resolved.
+        { status: 'open', resolvedAt: null, resolvedBy: null, resolutionNote: null, acknowledgedAt: null, acknowledgedBy: null, reopenCount: incident.reopenCount + 1, suppressed: null, paged: true },
         entry('reopened', { note: command.note }),
         [notice('reopened')],
       );

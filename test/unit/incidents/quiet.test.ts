@@ -81,6 +81,12 @@ describe('quiet: suppression by a cover', () => {
       await t.push(probe(CHECKOUT, '2026-05-04T09:59:00Z', 'resolved', '2026-05-04T10:04:00Z'));
       expect((await t.incident(id)).incident.status).toBe('resolved');
       expect(await t.told()).toEqual([]);
+      // The cover ends while it is resolved; a person reopens it later: an ordinary incident that pages.
+      t.covers.covered.clear();
+      t.clock.advance({ hours: 1 });
+      await t.act(id, { type: 'reopen', actor: anna, note: 'the checkout still fails for some customers' });
+      expect((await t.incident(id)).incident).toMatchObject({ status: 'open', suppressed: null, paged: true });
+      expect(await t.told()).toEqual([`${id} reopened`]);
     } finally {
       await t.pipeline.close();
     }
