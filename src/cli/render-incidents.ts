@@ -1,3 +1,4 @@
+import type { SlaJson } from '../sla/view';
 /** The fields of an incident in the API's JSON that the command line shows. */
 export interface IncidentJson {
   id: number;
@@ -24,16 +25,7 @@ export interface IncidentJson {
   openedAt: string;
   acknowledgedAt?: string | null;
   resolvedAt?: string | null;
-  sla?: {
-    policy: string;
-    responseDueAt: string | null;
-    respondedAt: string | null;
-    responseBreached: boolean;
-    resolutionDueAt: string | null;
-    resolutionBreached: boolean;
-    paused: boolean;
-    pausedSeconds: number;
-  } | null;
+  sla?: SlaJson | null;
 }
 
 /** `GET /api/v1/incidents/{id}`: the incident with its alerts, timeline and past resolutions of its metric. */

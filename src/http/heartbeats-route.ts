@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { answer } from './webhooks-route';
 import { createHash } from 'node:crypto';
 import { AppError, NotFoundError, NotReadyError } from '../core/errors';
 import type { Clock } from '../core/clock';
@@ -57,18 +58,11 @@ export function heartbeatHandler(deps: {
       const digest = createHash('sha256').update(`heartbeat\0${name}\0${at}`).digest('hex');
       await deps.queue.submit({ source: heartbeat.source, digest, receivedAt: at, alerts: [], heartbeats: [name], heartbeatAlerts: 0 });
       source.authenticator.accepted(req.headers);
-      send(res, 200, { heartbeat: name, at: new Date(at).toISOString() });
+      answer(res, 200, { heartbeat: name, at: new Date(at).toISOString() });
     } catch (error) {
       const known = error instanceof AppError ? error : new AppError('internal', 'internal error', 500);
       if (!(error instanceof AppError)) deps.logger.error('heartbeat failed', { heartbeat: name, error });
-      send(res, known.status, errorBody(known));
+      answer(res, known.status, errorBody(known));
     }
   };
-}
-
-function send(res: ServerResponse, status: number, payload: unknown): void {
-  if (res.headersSent) return;
-  const text = JSON.stringify(payload);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
 }

@@ -81,7 +81,8 @@ export function webhookHandler(deps: WebhooksRouteDeps): (req: IncomingMessage, 
   };
 }
 
-function answer(res: ServerResponse, status: number, payload: unknown, replacer?: (key: string, value: unknown) => unknown): void {
+/** Answers JSON on plain node:http (the lean paths: webhooks, heartbeats). */
+export function answer(res: ServerResponse, status: number, payload: unknown, replacer?: (key: string, value: unknown) => unknown): void {
   if (res.headersSent) return;
   const text = JSON.stringify(payload, replacer);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });

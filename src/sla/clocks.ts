@@ -141,11 +141,6 @@ export function runSince(h: ClockHistory, start: number, calendar: WorkingCalend
   return { calendar, spans: runningSpans(start, h.now, h.paused), running: !h.pausedNow && !h.resolvedNow, end: h.now };
 }
 
-/** The working time a clock has run. */
-export function usedTime(run: ClockRun): number {
-  return run.spans.reduce((sum, [a, b]) => sum + workingTimeBetween(run.calendar, a, b), 0);
-}
-
 /**
  * When the clock reaches `amountMs` of working time: a past moment when it did (`passed`), the
  * future moment it will if it keeps running, or null when it stands still before reaching it.

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { BUILTIN_CALENDAR } from '../config/sla-config';
 import { parseStepAt } from '../config/escalation-config';
 import type { SlaConfig } from '../config/schema';
@@ -66,12 +65,6 @@ function buildTerms(sla: SlaConfig | undefined, escalation: EscalationSection | 
     return { clock: s.clock, at, atText: s.at, action: s.action, ...(s.line ? { line: s.line } : {}) };
   });
   return { policy: policy.name, targets, calendars, escalation: chosen ? { policy: chosen.name, steps } : null };
-}
-
-/** The terms as stored: canonical JSON text and its digest, which names it in the store. */
-export function termsText(terms: SlaTerms): { digest: string; text: string } {
-  const text = JSON.stringify(terms);
-  return { digest: createHash('sha256').update(text).digest('hex').slice(0, 32), text };
 }
 
 /** Terms with their calendars compiled, for the clocks. */
