@@ -90,8 +90,8 @@ function openingContext() {
 
 /**
  * Opening one incident of key `k` at `openedAt` with `priority`, as ingest does: `plan` is the
- * SLA plan at the opening (its index and first due time); `unit(dueAt)` writes the incident with
- * its `opened` entry, its firing alert and its `sla_due` row. Plans are cached by priority and
+ * SLA plan at the opening (its index and first due time); `unit()` writes the incident with
+ * its `opened` entry, its firing alert and its `sla_due` row (the plan's steps to come). Plans are cached by priority and
  * opening time (all else being the same terms and an `opened` entry).
  */
 function opening(ctx, k, priority, openedAt) {
@@ -151,9 +151,9 @@ function opening(ctx, k, priority, openedAt) {
   };
   return {
     plan,
-    unit: (dueAt) => async (tx) => {
+    unit: () => async (tx) => {
       const id = await tx.insertIncident({ ...opened.incident, sla: plan.state });
-      tx.setSlaDue(id, dueAt);
+      tx.setSlaDue(id, plan.pending);
       for (const entry of opened.timeline) tx.appendTimeline(id, entry);
       tx.insertAlert({ ...alert, incidentId: id });
       return id;
@@ -161,13 +161,16 @@ function opening(ctx, k, priority, openedAt) {
   };
 }
 
-/** Runs units of work on a store in batches of SEED_BATCH; throws on the first that fails. */
+/** Runs units of work on a store in batches of SEED_BATCH; throws on the first that fails; returns their values. */
 async function writeUnits(store, units) {
+  const values = [];
   for (let first = 0; first < units.length; first += SEED_BATCH) {
     const settled = await store.incidents.runBatch(units.slice(first, first + SEED_BATCH));
     const failed = settled.find((r) => !r.ok);
     if (failed) throw new Error(`seeding an SLA store: a unit failed: ${failed.error && failed.error.stack ? failed.error.stack : failed.error}`);
+    for (const r of settled) values.push(r.value);
   }
+  return values;
 }
 
 /**
@@ -195,6 +198,7 @@ async function seedSlaStore(dbFile, { incidents, due }) {
   let dueSet = 0;
   let earliestBackgroundDue = Infinity;
   const priorities = {};
+  const held = [];
   try {
     for (let first = 0; first < incidents; first += SEED_BATCH) {
       const units = [];
@@ -208,9 +212,15 @@ async function seedSlaStore(dbFile, { incidents, due }) {
         if (inDueSet) dueSet += 1;
         else if (firstDue !== null) earliestBackgroundDue = Math.min(earliestBackgroundDue, firstDue);
         priorities[priority] = (priorities[priority] || 0) + 1;
-        units.push(unit(inDueSet ? heldDueAt : firstDue));
+        units.push(unit());
+        if (inDueSet) held.push(units.length - 1);
       }
-      await writeUnits(store, units);
+      const ids = await writeUnits(store, units);
+      // The due set's rows keep their steps (the reminder overdue) but are held back until T.
+      raw.transaction(() => {
+        const hold = raw.prepare('UPDATE sla_due SET due_at = ? WHERE incident_id = ?');
+        for (const i of held.splice(0)) hold.run(heldDueAt, ids[i]);
+      })();
     }
   } finally {
     await store.close();
@@ -260,8 +270,8 @@ async function measureStepCost(dir, ctx, n, only = null) {
     const count = priority === 'P1' || priority === 'P2' ? 4 * n : n;
     try {
       const units = keys.slice(0, count).map((k) => {
-        const { plan, unit } = opening(ctx, k, priority, openedAt);
-        return unit(plan.pending[0] ? plan.pending[0].dueAt : null);
+        const { unit } = opening(ctx, k, priority, openedAt);
+        return unit();
       });
       await writeUnits(store, units);
       const worker = new SlaWorker({ store: store.incidents, clock: { now: () => new Date(at) }, logger: createLogger({ level: 'warn' }) });
@@ -387,7 +397,12 @@ async function measureCatchUp(s, dir, dbFile, seeded) {
     cpu.done = cpuSnapshot(pid);
     const measured = await load;
     await Promise.all(snaps);
-    const after = await scrapeMetrics(daemon.url);
+    // The rows are gone at the last batch's commit, its steps count once its WAL is on disk: wait for that, at most 5 s.
+    let after = await scrapeMetrics(daemon.url);
+    for (let waited = 0; sum(after, 'incident_bridge_sla_steps_total') - stepsBefore < seeded.dueSet && waited < 5000; waited += 100) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      after = await scrapeMetrics(daemon.url);
+    }
     const stepsAfter = sum(after, 'incident_bridge_sla_steps_total');
     const remindersAfter = sum(after, 'incident_bridge_sla_steps_total', (k) => k.includes('action="remind"')) - sum(before, 'incident_bridge_sla_steps_total', (k) => k.includes('action="remind"'));
     reader.close();

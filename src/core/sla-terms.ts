@@ -64,3 +64,18 @@ export interface SlaIndex {
   /** Since when it is paused (with the seconds before that in `pausedSeconds`), or null. */
   pausedSince?: number | null;
 }
+
+/** Something the clocks make due: an escalation step, or a breach of a clock. */
+export interface DueStep {
+  /** Unique among the incident's steps: the timeline records it, so it happens once. */
+  key: string;
+  clock: StepClock;
+  action: StepAction | 'breach';
+  /** The step's index in its policy, or null for a breach. */
+  index: number | null;
+  /** The step's `at` as written (`50%`, `30m`), or `100%` for a breach. */
+  atText: string;
+  /** The line a `notify` step names. */
+  line: Line | null;
+  dueAt: number;
+}

@@ -1,5 +1,5 @@
 import type { Actor, Line, NotifyEvent, Priority, Suppression } from '../core/vocabulary';
-import type { DueStep } from '../sla/plan';
+import type { DueStep } from '../core/sla-terms';
 import type { NotificationPayload } from '../store/store';
 import type { IncidentRecord, TimelineEntry } from '../store/store';
 

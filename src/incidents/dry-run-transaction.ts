@@ -149,6 +149,11 @@ export class DryRunTransaction implements IncidentTransaction {
   /** What is due next is the scheduler's business: a dry run does not schedule. */
   setSlaDue(): void {}
 
+  /** Explain never runs the scheduler; a caller that asks computes the plan from the timeline. */
+  slaSteps(): Promise<null> {
+    return Promise.resolve(null);
+  }
+
   /** Durable daemon state is not part of what explain shows: a dry run starts with none and keeps its writes in memory. */
   readState(key: string): Promise<string | null> {
     return Promise.resolve(this.state.get(key) ?? null);

@@ -231,7 +231,7 @@ async function activate(u: IngestUnit, previous: AlertHead | null, item: Classif
     // The SLA starts with the incident: its index and first due time need no read.
     const plan = opened.incident.slaTerms === null ? null : slaPlan(opened.incident.slaTerms, opened.incident, opened.timeline, now);
     const incidentId = await tx.insertIncident(plan === null ? opened.incident : { ...opened.incident, sla: plan.state });
-    if (plan !== null) tx.setSlaDue(incidentId, plan.pending[0]?.dueAt ?? null);
+    if (plan !== null) tx.setSlaDue(incidentId, plan.pending);
     for (const entry of opened.timeline) tx.appendTimeline(incidentId, entry);
     u.events.push({ kind: 'opened', incidentId, priority: classification.metric.priority });
     await endSuperseded();

@@ -8,7 +8,7 @@ import { writePlan } from './sla-upkeep';
 /** One field of an incident's stored SLA that differs from what its timeline says. */
 export interface SlaDifference {
   incidentId: number;
-  field: keyof SlaIndex | 'nextDueAt';
+  field: keyof SlaIndex | 'nextDueAt' | 'steps';
   stored: unknown;
   computed: unknown;
 }
@@ -73,5 +73,10 @@ async function differencesOf(store: Store, incident: IncidentRecord, now: number
   const storedDue = await store.readModel.slaDueAt(incident.id);
   const computedDue = plan.pending[0]?.dueAt ?? null;
   if (storedDue !== computedDue) out.push({ incidentId: incident.id, field: 'nextDueAt', stored: storedDue, computed: computedDue });
+  // The steps kept for the scheduler (none kept: it computes them, nothing to differ).
+  const storedSteps = await store.readModel.slaSteps(incident.id);
+  if (storedSteps !== null && JSON.stringify(storedSteps) !== JSON.stringify(plan.pending)) {
+    out.push({ incidentId: incident.id, field: 'steps', stored: storedSteps.map((s) => s.key), computed: plan.pending.map((s) => s.key) });
+  }
   return out;
 }

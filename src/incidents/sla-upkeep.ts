@@ -39,6 +39,6 @@ export async function keepSla(tx: IncidentTransaction, incident: IncidentRecord,
 /** Writes a plan: the index on the incident and the time its next step is due. */
 export function writePlan(tx: IncidentTransaction, incident: IncidentRecord, plan: SlaPlan): IncidentRecord {
   tx.updateIncident(incident.id, { sla: plan.state });
-  tx.setSlaDue(incident.id, plan.pending[0]?.dueAt ?? null);
+  tx.setSlaDue(incident.id, plan.pending);
   return { ...incident, sla: plan.state };
 }

@@ -2,7 +2,7 @@ import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import type { Line, Priority } from '../core/vocabulary';
 import { SLA_ACTOR, afterStep, slaPlan } from '../sla/plan';
-import type { DueStep } from '../sla/plan';
+import type { DueStep } from '../core/sla-terms';
 import type { IncidentStore, IncidentTransaction } from '../store/store';
 import { notify, writeTransition } from './apply-transition';
 import type { NotifyChannels } from './apply-transition';
@@ -85,12 +85,14 @@ export class SlaWorker {
     let incident = await tx.incident(incidentId);
     const terms = incident.slaTerms;
     if (terms === null) {
-      tx.setSlaDue(incidentId, null);
+      tx.setSlaDue(incidentId, []);
       return [];
     }
-    const timeline = await tx.slaTimeline(incidentId);
+    // The plan the last change kept (its index on the incident, its steps beside the due time)
+    // holds until a clock moves, and every change that moves one keeps a new plan: no timeline read.
+    const steps = incident.sla === null ? null : await tx.slaSteps(incidentId);
     const runs: SlaStepRun[] = [];
-    let plan = slaPlan(terms, incident, timeline, now);
+    let plan = steps !== null && incident.sla !== null ? { state: incident.sla, pending: steps } : slaPlan(terms, incident, await tx.slaTimeline(incidentId), now);
     for (let i = 0; i < MAX_STEPS; i++) {
       const step = plan.pending[0];
       if (!step || step.dueAt > now) break;

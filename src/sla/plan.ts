@@ -1,26 +1,11 @@
-import type { SlaTerms, StepAction, StepClock, StepTerms } from '../core/sla-terms';
-import type { IncidentEventName, IncidentStatus, Line, Priority } from '../core/vocabulary';
+import type { DueStep, SlaTerms, StepTerms } from '../core/sla-terms';
+import type { IncidentEventName, IncidentStatus, Priority } from '../core/vocabulary';
 import { indexOf, reach, readHistory, resolutionRun, responseRun, runSince } from './clocks';
 import type { ClockEntry, ClockHistory, ClockRun, SlaState, SlaTargets } from './clocks';
 import { compileTerms } from './terms';
 
 /** The actor name of what the SLA scheduler does. */
 export const SLA_ACTOR = 'sla';
-
-/** Something the clocks make due: an escalation step, or a breach of a clock. */
-export interface DueStep {
-  /** Unique among the incident's steps: the timeline records it, so it happens once. */
-  key: string;
-  clock: StepClock;
-  action: StepAction | 'breach';
-  /** The step's index in its policy, or null for a breach. */
-  index: number | null;
-  /** The step's `at` as written (`50%`, `30m`), or `100%` for a breach. */
-  atText: string;
-  /** The line a `notify` step names. */
-  line: Line | null;
-  dueAt: number;
-}
 
 /** What the scheduler and the index need of an incident. */
 export interface PlannedIncident {

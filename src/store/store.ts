@@ -1,4 +1,4 @@
-import type { SlaIndex, SlaTerms } from '../core/sla-terms';
+import type { DueStep, SlaIndex, SlaTerms } from '../core/sla-terms';
 import type { Actor, Category, Impact, IncidentEventName, IncidentStatus, Line, NotifyEvent, Priority, Suppression } from '../core/vocabulary';
 
 /** An incident as stored; times are epoch milliseconds. */
@@ -168,8 +168,13 @@ export interface IncidentTransaction {
   firingAlertLabels(incidentId: number): Promise<Record<string, string>[]>;
   /** The timeline entries that move SLA clocks (no alert traffic), oldest first, with this unit's own. */
   slaTimeline(incidentId: number): Promise<TimelineEntry[]>;
-  /** Sets when the incident next has an SLA step or breach due, or null for none. */
-  setSlaDue(incidentId: number, dueAt: number | null): void;
+  /**
+   * Keeps the incident's SLA steps still to come, earliest first (the scheduler's row: due at the
+   * first one's time); none clears the row.
+   */
+  setSlaDue(incidentId: number, steps: readonly DueStep[]): void;
+  /** The steps `setSlaDue` kept, as this unit sees them, or null when none are kept (compute them from the timeline). */
+  slaSteps(incidentId: number): Promise<DueStep[] | null>;
   /**
    * A small durable value of the daemon (a chat bot's update offset), or null when none is
    * stored. Keys are namespaced by their owner, e.g. `telegram:<bot>:offset`.
@@ -262,6 +267,8 @@ export interface IncidentReadModel {
   readState(key: string): Promise<string | null>;
   /** When the incident's next SLA step or breach is due, as the scheduler's table says, or null. */
   slaDueAt(incidentId: number): Promise<number | null>;
+  /** The SLA steps still to come kept beside that time, or null when none are kept. */
+  slaSteps(incidentId: number): Promise<DueStep[] | null>;
   /** Queued notifications with an id above `afterId`, oldest first (every state). */
   listNotifications(filter: { afterId: number; limit: number }): Promise<NotificationRecord[]>;
 }

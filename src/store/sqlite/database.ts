@@ -17,6 +17,9 @@ export function openDatabase(file: string): Database.Database {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // Each unit of a batch runs in a savepoint, whose undo copies of the pages it changes go to
+  // a temporary journal: in memory, not a file written for every unit.
+  db.pragma('temp_store = MEMORY');
   migrate(db);
   // Give the query planner statistics for tables that have none yet, cheaply (a bounded sample).
   db.pragma('analysis_limit = 1000');

@@ -1,4 +1,4 @@
-import type { SlaIndex, SlaTerms } from '../../core/sla-terms';
+import type { DueStep, SlaIndex, SlaTerms } from '../../core/sla-terms';
 import type { Suppression } from '../../core/vocabulary';
 import type { AlertHead, AlertRecord, IncidentRecord, NotificationRecord, PastResolution, TimelineEntry } from '../store';
 
@@ -228,4 +228,9 @@ export function timelineFromRow(t: Row): TimelineEntry & { id: number } {
     actor: { type: t.actor_type as TimelineEntry['actor']['type'], name: t.actor_name as string },
     detail: parseObject(t.detail as string),
   };
+}
+
+/** The SLA steps kept in a `sla_due` row, or null when there is no row or it keeps none. */
+export function stepsOf(row: { steps: string | null } | undefined): DueStep[] | null {
+  return row?.steps ? (JSON.parse(row.steps) as DueStep[]) : null;
 }

@@ -1,10 +1,10 @@
 import type Database from 'better-sqlite3';
 import type { AlertHead, AlertRecord, DeliveryReceipt, IncidentRecord, IncidentTransaction, NewAlert, NewIncident, NotificationIdentity, NotificationPayload, TimelineEntry } from '../store';
 import { notificationKey } from '../store';
-import { ALERT_COLUMNS, ALERT_HEAD_COLUMNS, INCIDENT_COLUMNS, INSERT_TIMELINE, STORE_LOOKUPS, alertHeadFromRow, incidentFromRow, timelineFromRow, toColumn } from './rows';
+import { ALERT_COLUMNS, ALERT_HEAD_COLUMNS, INCIDENT_COLUMNS, INSERT_TIMELINE, STORE_LOOKUPS, alertHeadFromRow, incidentFromRow, stepsOf, timelineFromRow, toColumn } from './rows';
 import { slaTermsOf } from './sla-terms-registry';
 import type { SlaTermsRegistry } from './sla-terms-registry';
-import type { SlaTerms } from '../../core/sla-terms';
+import type { DueStep, SlaTerms } from '../../core/sla-terms';
 import type { Impact } from '../../core/vocabulary';
 
 type Row = Record<string, unknown>;
@@ -53,7 +53,8 @@ export class SqliteIncidentTransaction implements IncidentTransaction {
       activeOfModel: p("SELECT * FROM incidents INDEXED BY incidents_active_by_model WHERE health_model = ? AND status <> 'resolved' ORDER BY id"),
       activeOfModelImpact: p("SELECT * FROM incidents INDEXED BY incidents_active_by_model WHERE health_model = ? AND impact = ? AND status <> 'resolved' ORDER BY id"),
       firingLabels: p("SELECT labels FROM alerts WHERE incident_id = ? AND status = 'firing'"),
-      setSlaDue: p('INSERT INTO sla_due (incident_id, due_at) VALUES (?, ?) ON CONFLICT (incident_id) DO UPDATE SET due_at = excluded.due_at'),
+      setSlaDue: p('INSERT INTO sla_due (incident_id, due_at, steps) VALUES (?, ?, ?) ON CONFLICT (incident_id) DO UPDATE SET due_at = excluded.due_at, steps = excluded.steps'),
+      slaSteps: p('SELECT steps FROM sla_due WHERE incident_id = ?'),
       clearSlaDue: p('DELETE FROM sla_due WHERE incident_id = ?'),
       appendTimeline: p(INSERT_TIMELINE),
       enqueue: p(`INSERT OR IGNORE INTO notifications (incident_id, event, occurrence, step, channel, idempotency_key, status, next_attempt_at, created_at, age_from, payload)
@@ -206,9 +207,13 @@ export class SqliteIncidentTransaction implements IncidentTransaction {
     return Promise.resolve((this.stmt.slaTimeline!.all(incidentId) as Row[]).map(timelineFromRow));
   }
 
-  setSlaDue(incidentId: number, dueAt: number | null): void {
-    if (dueAt === null) this.stmt.clearSlaDue!.run(incidentId);
-    else this.stmt.setSlaDue!.run(incidentId, dueAt);
+  setSlaDue(incidentId: number, steps: readonly DueStep[]): void {
+    if (steps.length === 0) this.stmt.clearSlaDue!.run(incidentId);
+    else this.stmt.setSlaDue!.run(incidentId, steps[0]!.dueAt, JSON.stringify(steps));
+  }
+
+  slaSteps(incidentId: number): Promise<DueStep[] | null> {
+    return Promise.resolve(stepsOf(this.stmt.slaSteps!.get(incidentId) as { steps: string | null } | undefined));
   }
 
   readState(key: string): Promise<string | null> {

@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
+import type { DueStep } from '../../core/sla-terms';
 import type { AlertRecord, IncidentDetail, IncidentFilter, IncidentReadModel, IncidentRecord, NotificationRecord, PastResolution } from '../store';
 import { slaTermsOf } from './sla-terms-registry';
-import { RESOLUTION_COLUMNS, STORE_LOOKUPS, alertFromRow, incidentFromRow, notificationFromRow, resolutionFromRow, resolutionsQuery, timelineFromRow } from './rows';
+import { RESOLUTION_COLUMNS, STORE_LOOKUPS, alertFromRow, incidentFromRow, notificationFromRow, resolutionFromRow, resolutionsQuery, stepsOf, timelineFromRow } from './rows';
 import { writeLockOf } from './write-lock';
 import type { WriteLock } from './write-lock';
 
@@ -41,7 +42,8 @@ export class SqliteReadModel implements IncidentReadModel {
     this.notificationsAfter = db.prepare('SELECT * FROM notifications WHERE id > ? ORDER BY id LIMIT ?');
     this.byId = db.prepare(STORE_LOOKUPS.incidentById);
     this.alerts = db.prepare('SELECT * FROM alerts WHERE incident_id = ? ORDER BY id');
-    this.slaDue = db.prepare('SELECT due_at FROM sla_due WHERE incident_id = ?');
+    // Every column: a read-only file from before the steps were kept has none, and reads as keeping none.
+    this.slaDue = db.prepare('SELECT * FROM sla_due WHERE incident_id = ?');
     this.state = db.prepare('SELECT value FROM daemon_state WHERE key = ?');
     this.timeline = db.prepare('SELECT id, at, event, actor_type, actor_name, detail FROM timeline WHERE incident_id = ? ORDER BY id');
     this.openCounts = db.prepare("SELECT priority, COUNT(*) AS n FROM incidents WHERE status IN ('open', 'acknowledged') GROUP BY priority");
@@ -146,6 +148,10 @@ export class SqliteReadModel implements IncidentReadModel {
 
   slaDueAt(incidentId: number): Promise<number | null> {
     return this.lock.read(() => (this.slaDue.get(incidentId) as { due_at: number } | undefined)?.due_at ?? null);
+  }
+
+  slaSteps(incidentId: number): Promise<DueStep[] | null> {
+    return this.lock.read(() => stepsOf(this.slaDue.get(incidentId) as { steps: string | null } | undefined));
   }
 
   listNotifications(filter: { afterId: number; limit: number }): Promise<NotificationRecord[]> {

@@ -71,7 +71,7 @@ describe('sla rebuild: the stored SLA is an index of the timeline', () => {
     patch(acked!, { respondedAt: null, resolutionDueAt: Date.parse('2026-05-04T15:00:00Z') });
     patch(paused!, { paused: false, pausedSince: null });
     db.prepare('DELETE FROM sla_due WHERE incident_id = ?').run(reminded);
-    db.prepare('UPDATE sla_due SET due_at = due_at + 3600000 WHERE incident_id = ?').run(acked);
+    db.prepare("UPDATE sla_due SET due_at = due_at + 3600000, steps = '[]' WHERE incident_id = ?").run(acked);
     db.close();
 
     store = openSqliteStore(file);
@@ -80,6 +80,7 @@ describe('sla rebuild: the stored SLA is an index of the timeline', () => {
       `${acked} respondedAt`,
       `${acked} resolutionDueAt`,
       `${acked} nextDueAt`,
+      `${acked} steps`,
       `${paused} responseDueAt`,
       `${paused} resolutionDueAt`,
       `${paused} paused`,
