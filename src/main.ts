@@ -9,7 +9,8 @@ const USAGE = `usage:
   incident-bridge silence add --matcher TEXT [--matcher TEXT...] (--duration DUR | --end TIME) [--start TIME] --comment TEXT [--force]
   incident-bridge silence list [--all] | silence expire ID (silence --help)
   incident-bridge sla due [--config FILE] --calendar NAME --from TIME --duration DUR
-  incident-bridge sla rebuild [--config FILE] [--db FILE] [--fix]`;
+  incident-bridge sla rebuild [--config FILE] [--db FILE] [--fix]
+  incident-bridge report [--config FILE] [--db FILE] --from YYYY-MM-DD --to YYYY-MM-DD [--timezone TZ] [--group-by DIM,...] [--customer NAME] [--format json|csv] [--out FILE]`;
 
 /**
  * Dispatches to one command per file in cli/; exits with the command's status. A command's
@@ -32,6 +33,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./cli/silence')).runSilence(rest);
     case 'sla':
       return (await import('./cli/sla')).runSla(rest);
+    case 'report':
+      return (await import('./cli/report')).runReport(rest);
     case '--help':
     case '-h':
     case 'help':

@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config/load-config';
 import type { LoadedConfig } from '../config/load-config';
 import { systemClock } from '../core/clock';
-import { AppError, FileProblemsError, formatProblem } from '../core/errors';
+import { AppError, formatProblem } from '../core/errors';
 import { explainAlerts } from '../incidents/explain';
 import type { AlertExplanation } from '../incidents/explain';
 import { loadRuleSet, ruleLoadOptions } from '../health-model/load-rules';
@@ -11,7 +10,7 @@ import { createSource } from '../sources/index';
 import { SOURCE_TYPES } from '../sources/source-types';
 import type { SourceType } from '../sources/source-types';
 import { openStoreReadOnly } from '../store/open-store';
-import { DEFAULT_CONFIG } from './options';
+import { DEFAULT_CONFIG, loadCommandConfig } from './options';
 
 /**
  * `incident-bridge explain [--config FILE] [--source NAME|TYPE] [--db FILE] [--format text|json] PAYLOAD.json`:
@@ -33,14 +32,8 @@ export async function runExplain(args: string[], out: NodeJS.WritableStream = pr
     strict: true,
   });
   if (positionals.length !== 1) throw new Error('explain takes exactly one payload file (or - for stdin)');
-  let loaded: LoadedConfig;
-  try {
-    loaded = loadConfig(values.config ?? DEFAULT_CONFIG, values.db !== undefined ? { db: values.db } : {});
-  } catch (error) {
-    if (!(error instanceof FileProblemsError)) throw error;
-    for (const p of error.problems) out.write(`${formatProblem(p)}\n`);
-    return 1;
-  }
+  const loaded = loadCommandConfig(values.config, values.db, out);
+  if (loaded === null) return 1;
   const { ruleSet, problems } = loadRuleSet(ruleLoadOptions(loaded.config, loaded.file, loaded.rulesDir, systemClock));
   if (!ruleSet) {
     for (const p of problems) out.write(`${formatProblem(p)}\n`);

@@ -1,12 +1,10 @@
 import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
-import { loadConfig } from '../config/load-config';
 import { parseDurationMs } from '../core/duration';
-import { FileProblemsError, formatProblem } from '../core/errors';
 import { addWorkingTime, compileCalendars } from '../sla/calendar';
 import { rebuildSla } from '../incidents/sla-rebuild';
 import { openStore, openStoreReadOnly } from '../store/open-store';
-import { DEFAULT_CONFIG } from './options';
+import { DEFAULT_CONFIG, loadCommandConfig } from './options';
 
 const USAGE = `usage: incident-bridge sla due [--config FILE] --calendar NAME --from TIME --duration DUR
        incident-bridge sla rebuild [--config FILE] [--db FILE] [--fix]`;
@@ -39,14 +37,9 @@ export function runSla(args: string[], out: NodeJS.WritableStream = process.stdo
     err.write(`--calendar, --from and --duration are required\n${USAGE}\n`);
     return 2;
   }
-  let calendars;
-  try {
-    calendars = compileCalendars(loadConfig(values.config ?? DEFAULT_CONFIG).config.sla?.calendars);
-  } catch (error) {
-    if (!(error instanceof FileProblemsError)) throw error;
-    for (const p of error.problems) err.write(`${formatProblem(p)}\n`);
-    return 1;
-  }
+  const loaded = loadCommandConfig(values.config, undefined, err);
+  if (loaded === null) return 1;
+  const calendars = compileCalendars(loaded.config.sla?.calendars);
   const calendar = calendars.get(values.calendar);
   if (!calendar) {
     err.write(`unknown calendar "${values.calendar}" (calendars: ${[...calendars.keys()].join(', ')})\n`);
@@ -83,14 +76,8 @@ async function runRebuild(args: string[], out: NodeJS.WritableStream, err: NodeJ
     err.write(`${(error as Error).message}\n${USAGE}\n`);
     return 2;
   }
-  let loaded;
-  try {
-    loaded = loadConfig(values.config ?? DEFAULT_CONFIG, values.db !== undefined ? { db: values.db } : {});
-  } catch (error) {
-    if (!(error instanceof FileProblemsError)) throw error;
-    for (const p of error.problems) err.write(`${formatProblem(p)}\n`);
-    return 1;
-  }
+  const loaded = loadCommandConfig(values.config, values.db, err);
+  if (loaded === null) return 1;
   const store = await (values.fix ? openStore(loaded.store) : openStoreReadOnly(loaded.store));
   try {
     const report = await rebuildSla(store, Date.now(), values.fix === true);

@@ -31,6 +31,7 @@ export const ACCESS_RULES: readonly AccessRule[] = [
   { method: 'POST', path: '/api/v1/silences', access: 'responder' },
   { method: 'DELETE', path: '/api/v1/silences/:id', access: 'responder' },
   { method: 'GET', path: '/api/v1/knowledge', access: 'viewer' },
+  { method: 'GET', path: '/api/v1/reports/sla', access: 'viewer', customers: true },
   { method: 'GET', path: '/api/v1/rejections', access: 'viewer' },
   { method: 'GET', path: '/api/v1/rules', access: 'viewer' },
   { method: 'POST', path: '/api/v1/explain', access: 'viewer' },

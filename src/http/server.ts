@@ -11,6 +11,7 @@ import { apiAccess } from './api-access';
 import type { ApiAccessDeps } from './api-access';
 import { errorHandler } from './error-handler';
 import { incidentsRoute } from './incidents-route';
+import { reportsRoute } from './reports-route';
 import { notificationsRoute } from './notifications-route';
 import type { NotificationsAccess } from './notifications-route';
 import { operationsRoute } from './operations-route';
@@ -44,6 +45,7 @@ export function createServer(
   app.use(notificationsRoute(deps));
   app.use(operationsRoute(deps));
   app.use(rulesRoute(deps));
+  app.use(reportsRoute(deps));
   app.use((req, _res, next) => next(new NotFoundError(`${req.method} ${req.path.slice(0, 200)}`)));
   app.use(errorHandler(deps.logger));
   return app;

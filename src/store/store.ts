@@ -241,6 +241,42 @@ export interface IncidentFilter {
   beforeId?: number;
 }
 
+/** What a report may group incidents by. */
+export const REPORT_DIMENSIONS = ['healthModel', 'category', 'priority', 'impact', 'customer'] as const;
+export type ReportDimension = (typeof REPORT_DIMENSIONS)[number];
+
+/** The incidents a report counts: opened in [fromMs, toMs), of one customer when given; SLA clocks read as of `now`. */
+export interface ReportSelection {
+  fromMs: number;
+  toMs: number;
+  now: number;
+  groupBy: readonly ReportDimension[];
+  customer?: string;
+}
+
+/**
+ * The sums of one group of a report, from the incidents and their SLA index (an index of the
+ * timeline that `sla rebuild` checks). A clock counts as met when it was met in time, as breached
+ * when it passed its due time unmet (even if met later, or due by now and not paused); incidents
+ * without SLA terms or opened under maintenance or a silence count for neither.
+ */
+export interface ReportTally {
+  key: Partial<Record<ReportDimension, string | null>>;
+  incidents: number;
+  /** Incidents with a response (a person took them in hand), and the sum of their times to it. */
+  acknowledged: number;
+  acknowledgeMs: number;
+  /** Incidents resolved now, and the sum of their times from opening to their final resolve. */
+  resolved: number;
+  resolveMs: number;
+  responseMet: number;
+  responseBreached: number;
+  resolutionMet: number;
+  resolutionBreached: number;
+  /** Opened under maintenance or a silence. */
+  suppressed: number;
+}
+
 /** An incident with its alerts and timeline, for the detail view. */
 export interface IncidentDetail {
   incident: IncidentRecord;
@@ -269,6 +305,8 @@ export interface IncidentReadModel {
   slaDueAt(incidentId: number): Promise<number | null>;
   /** The SLA steps still to come kept beside that time, or null when none are kept. */
   slaSteps(incidentId: number): Promise<DueStep[] | null>;
+  /** The report's sums per group of the selected incidents (one group, key {}, without groupBy). */
+  reportTallies(selection: ReportSelection): Promise<ReportTally[]>;
   /** Queued notifications with an id above `afterId`, oldest first (every state). */
   listNotifications(filter: { afterId: number; limit: number }): Promise<NotificationRecord[]>;
 }

@@ -44,10 +44,10 @@ export class SqliteIncidentTransaction implements IncidentTransaction {
       lastResolved: p(STORE_LOOKUPS.lastResolvedIncident),
       insertIncident: p(`INSERT INTO incidents (incident_key, status, priority, impact, category, health_model, metric, customer, title,
         summary, runbook_url, group_labels, alert_count, firing_count, delivery_count, started_at, opened_at, updated_at,
-        auto_resolve, hold_down_ms, sla_terms, sla, suppressed, paged, flap_changes, flap_window_ms, state_changes)
+        auto_resolve, hold_down_ms, sla_terms, sla, suppressed, paged, flap_changes, flap_window_ms, state_changes, opened_quiet)
         VALUES (@key, @status, @priority, @impact, @category, @healthModel, @metric, @customer, @title, @summary, @runbookUrl,
         @groupLabels, @alertCount, @firingCount, @deliveryCount, @startedAt, @openedAt, @updatedAt, @autoResolve, @holdDownMs, @slaTerms, @sla,
-        @suppressed, @paged, @flapChanges, @flapWindowMs, @stateChanges)`),
+        @suppressed, @paged, @flapChanges, @flapWindowMs, @stateChanges, @openedQuiet)`),
       slaTimeline: p(`SELECT * FROM timeline WHERE incident_id = ? AND event NOT IN ('alert_attached', 'alert_resolved', 'resolve_scheduled',
         'source_update', 'notification_dead', 'customer_notified') ORDER BY id`),
       activeOfModel: p("SELECT * FROM incidents INDEXED BY incidents_active_by_model WHERE health_model = ? AND status <> 'resolved' ORDER BY id"),
@@ -123,7 +123,7 @@ export class SqliteIncidentTransaction implements IncidentTransaction {
     try {
       // The unique index on active incidents per key must see the statuses changed before.
       this.flushStatus();
-      const row = bind({ ...incident, slaTerms: incident.slaTerms === null ? null : this.terms.store(incident.slaTerms) });
+      const row = bind({ ...incident, slaTerms: incident.slaTerms === null ? null : this.terms.store(incident.slaTerms), openedQuiet: incident.suppressed?.by ?? null });
       return Promise.resolve(Number(this.stmt.insertIncident!.run(row).lastInsertRowid));
     } catch (error) {
       return Promise.reject(error);

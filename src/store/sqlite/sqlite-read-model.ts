@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { DueStep } from '../../core/sla-terms';
-import type { AlertRecord, IncidentDetail, IncidentFilter, IncidentReadModel, IncidentRecord, NotificationRecord, PastResolution } from '../store';
+import type { AlertRecord, IncidentDetail, IncidentFilter, IncidentReadModel, IncidentRecord, NotificationRecord, PastResolution, ReportSelection, ReportTally } from '../store';
+import { SqliteReport } from './sqlite-report';
 import { slaTermsOf } from './sla-terms-registry';
 import { RESOLUTION_COLUMNS, STORE_LOOKUPS, alertFromRow, incidentFromRow, notificationFromRow, resolutionFromRow, resolutionsQuery, stepsOf, timelineFromRow } from './rows';
 import { writeLockOf } from './write-lock';
@@ -28,10 +29,12 @@ export class SqliteReadModel implements IncidentReadModel {
   private readonly slaDue: Database.Statement;
   private readonly state: Database.Statement;
   private readonly lock: WriteLock;
+  private readonly report: SqliteReport;
   private readonly resolutions: Record<'model' | 'metric' | 'all', Database.Statement>;
 
   constructor(private readonly db: Database.Database) {
     this.lock = writeLockOf(db);
+    this.report = new SqliteReport(db);
     this.resolutions = {
       model: db.prepare(resolutionsQuery({ metric: false })),
       metric: db.prepare(resolutionsQuery({ metric: true })),
@@ -148,6 +151,10 @@ export class SqliteReadModel implements IncidentReadModel {
 
   slaDueAt(incidentId: number): Promise<number | null> {
     return this.lock.read(() => (this.slaDue.get(incidentId) as { due_at: number } | undefined)?.due_at ?? null);
+  }
+
+  reportTallies(selection: ReportSelection): Promise<ReportTally[]> {
+    return this.lock.read(() => this.report.tallies(selection));
   }
 
   slaSteps(incidentId: number): Promise<DueStep[] | null> {

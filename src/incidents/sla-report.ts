@@ -1,0 +1,160 @@
+import { DateTime } from 'luxon';
+import { REPORT_DIMENSIONS } from '../store/store';
+import type { IncidentReadModel, ReportDimension, ReportTally } from '../store/store';
+
+/** What a report is asked for: local dates [from, to) in a time zone, grouping, one customer. */
+export interface ReportRequest {
+  from: string;
+  to: string;
+  timezone?: string;
+  groupBy?: readonly ReportDimension[];
+  customer?: string;
+}
+
+/** Met and breached of one clock; percent = met / (met + breached) x 100, null when both are 0. */
+export interface ClockFigures {
+  met: number;
+  breached: number;
+  percent: number | null;
+}
+
+/** The figures of a group or of the total, as the contract defines them. */
+export interface ReportFigures {
+  incidents: number;
+  acknowledged: number;
+  resolved: number;
+  mttaSeconds: number | null;
+  mttrSeconds: number | null;
+  response: ClockFigures;
+  resolution: ClockFigures;
+  suppressed: number;
+}
+
+export interface SlaReport {
+  from: string;
+  to: string;
+  timezone: string;
+  groupBy: ReportDimension[];
+  customer: string | null;
+  groups: ({ key: Partial<Record<ReportDimension, string | null>> } & ReportFigures)[];
+  total: ReportFigures;
+}
+
+/** A request the report cannot answer: the field and why. */
+export class ReportRequestError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The instants a request's local dates stand for: [from 00:00, to 00:00) in its zone. Throws ReportRequestError. */
+export function reportPeriod(request: Pick<ReportRequest, 'from' | 'to' | 'timezone'>): { fromMs: number; toMs: number; timezone: string } {
+  const timezone = request.timezone ?? 'UTC';
+  if (!DateTime.local().setZone(timezone).isValid) throw new ReportRequestError('timezone', `unknown time zone "${timezone}"`);
+  const day = (field: 'from' | 'to'): number => {
+    const text = request[field];
+    const d = DATE.test(text) ? DateTime.fromISO(text, { zone: timezone }) : null;
+    if (!d || !d.isValid) throw new ReportRequestError(field, `${field} must be a date YYYY-MM-DD, got "${text}"`);
+    return d.startOf('day').toMillis();
+  };
+  const fromMs = day('from');
+  const toMs = day('to');
+  if (toMs <= fromMs) throw new ReportRequestError('to', `to (${request.to}) must be after from (${request.from})`);
+  return { fromMs, toMs, timezone };
+}
+
+/** Reads a comma-separated groupBy. Throws ReportRequestError on an unknown dimension or a repeat. */
+export function parseGroupBy(text: string | undefined): ReportDimension[] {
+  if (text === undefined || text.trim() === '') return [];
+  const out: ReportDimension[] = [];
+  for (const part of text.split(',').map((p) => p.trim())) {
+    if (!(REPORT_DIMENSIONS as readonly string[]).includes(part)) throw new ReportRequestError('groupBy', `cannot group by "${part}": one of ${REPORT_DIMENSIONS.join(', ')}`);
+    if (out.includes(part as ReportDimension)) throw new ReportRequestError('groupBy', `"${part}" is given twice`);
+    out.push(part as ReportDimension);
+  }
+  return out;
+}
+
+/**
+ * The SLA report of the incidents opened in the period, as of `now`: figures per group and in
+ * total. Every figure comes from the incidents' timelines through their SLA index (see
+ * ReportTally). Throws ReportRequestError on a bad request.
+ */
+export async function slaReport(readModel: IncidentReadModel, request: ReportRequest, now: number): Promise<SlaReport> {
+  const { fromMs, toMs, timezone } = reportPeriod(request);
+  const groupBy = [...(request.groupBy ?? [])];
+  const selection = { fromMs, toMs, now, groupBy, ...(request.customer === undefined ? {} : { customer: request.customer }) };
+  const tallies = await readModel.reportTallies(selection);
+  const total = groupBy.length === 0 ? (tallies[0] ?? emptyTally()) : tallies.reduce(add, emptyTally());
+  return {
+    from: request.from,
+    to: request.to,
+    timezone,
+    groupBy,
+    customer: request.customer ?? null,
+    groups: groupBy.length === 0 ? [] : tallies.map((t) => ({ key: t.key, ...figuresOf(t) })),
+    total: figuresOf(total),
+  };
+}
+
+/** The contract's figures from a group's sums. */
+export function figuresOf(t: ReportTally): ReportFigures {
+  const clock = (met: number, breached: number): ClockFigures => ({ met, breached, percent: met + breached === 0 ? null : (met / (met + breached)) * 100 });
+  return {
+    incidents: t.incidents,
+    acknowledged: t.acknowledged,
+    resolved: t.resolved,
+    mttaSeconds: t.acknowledged === 0 ? null : t.acknowledgeMs / t.acknowledged / 1000,
+    mttrSeconds: t.resolved === 0 ? null : t.resolveMs / t.resolved / 1000,
+    response: clock(t.responseMet, t.responseBreached),
+    resolution: clock(t.resolutionMet, t.resolutionBreached),
+    suppressed: t.suppressed,
+  };
+}
+
+function emptyTally(): ReportTally {
+  return { key: {}, incidents: 0, acknowledged: 0, acknowledgeMs: 0, resolved: 0, resolveMs: 0, responseMet: 0, responseBreached: 0, resolutionMet: 0, resolutionBreached: 0, suppressed: 0 };
+}
+
+function add(a: ReportTally, b: ReportTally): ReportTally {
+  return {
+    key: {},
+    incidents: a.incidents + b.incidents,
+    acknowledged: a.acknowledged + b.acknowledged,
+    acknowledgeMs: a.acknowledgeMs + b.acknowledgeMs,
+    resolved: a.resolved + b.resolved,
+    resolveMs: a.resolveMs + b.resolveMs,
+    responseMet: a.responseMet + b.responseMet,
+    responseBreached: a.responseBreached + b.responseBreached,
+    resolutionMet: a.resolutionMet + b.resolutionMet,
+    resolutionBreached: a.resolutionBreached + b.resolutionBreached,
+    suppressed: a.suppressed + b.suppressed,
+  };
+}
+
+const CSV_FIGURES = ['incidents', 'acknowledged', 'resolved', 'mttaSeconds', 'mttrSeconds', 'responseMet', 'responseBreached', 'responsePercent', 'resolutionMet', 'resolutionBreached', 'resolutionPercent', 'suppressed'];
+
+/** The report as CSV (RFC 4180): a row per group, then the total (its key columns read `total`). */
+export function reportCsv(report: SlaReport): string {
+  const row = (key: string[], f: ReportFigures) =>
+    [...key, f.incidents, f.acknowledged, f.resolved, f.mttaSeconds, f.mttrSeconds, f.response.met, f.response.breached, f.response.percent, f.resolution.met, f.resolution.breached, f.resolution.percent, f.suppressed]
+      .map(csvField)
+      .join(',');
+  const lines = [[...report.groupBy, ...CSV_FIGURES].join(',')];
+  for (const g of report.groups) lines.push(row(report.groupBy.map((d) => g.key[d] ?? ''), g));
+  lines.push(row(report.groupBy.length === 0 ? [] : report.groupBy.map((_, i) => (i === 0 ? 'total' : '')), report.total));
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+function csvField(v: string | number | null): string {
+  if (v === null) return '';
+  const s = typeof v === 'number' ? String(Math.round(v * 1000) / 1000) : v;
+  // A leading =, +, - or @ would be a formula in a spreadsheet: quoted and prefixed, it stays text.
+  const safe = /^[=+\-@]/.test(s) && typeof v === 'string' ? `'${s}` : s;
+  return /[",\r\n]/.test(safe) || safe !== s ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
