@@ -18,8 +18,8 @@ module.exports = tseslint.config(
     ...tseslint.configs.disableTypeChecked,
   },
   {
-    // Type-aware: every .ts file is in tsconfig.json (src and test).
-    files: ['**/*.ts'],
+    // Type-aware: every .ts file is in tsconfig.json (src and test), the console's in web/tsconfig.json.
+    files: ['**/*.ts', '**/*.tsx'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: __dirname } },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],

@@ -33,6 +33,7 @@ import { compileHeartbeats } from './quiet/heartbeats';
 import { SourceAuthenticator } from './http/authenticate';
 import { RejectionLog } from './http/rejection-log';
 import { createServer } from './http/server';
+import { LiveFeed } from './http/live-feed';
 import { webhookHandler, webhookSourceOf } from './http/webhooks-route';
 import type { WebhookSource } from './http/source-request';
 import { createSource } from './sources';
@@ -59,6 +60,8 @@ export interface AppOptions {
   logger?: Logger;
   /** Where the daemon's own JSON logger writes, secrets masked; stdout by default. Ignored with `logger`. */
   logStream?: NodeJS.WritableStream;
+  /** Where the console's built assets are (default: beside the compiled daemon). */
+  consoleDir?: string;
   /** Run the background timers (hold-down resolution, receipt pruning); tests call runOnce() instead. */
   timers?: boolean;
   /** Reload the rules when a file of the rules directory changes; defaults to `timers`. */
@@ -200,8 +203,13 @@ export function createApp(options: AppOptions): App {
   const telegramBots = telegramBotsOf(config.notifications.channels);
   let pollers: TelegramUpdatePoller[] = [];
   let pollLoops: PollLoop[] = [];
+  // The console's live stream: every committed change of an incident, to every open console.
+  const liveFeed = new LiveFeed({ readModel: delegateTo(requireReadModel), clock, logger });
+  let stopFeed: (() => void) | null = null;
   const server = createServer({
     ...webhookDeps,
+    liveFeed,
+    ...(options.consoleDir === undefined ? {} : { consoleDir: options.consoleDir }),
     people,
     sessions: new SessionStore({ clock }),
     ruleReloader,
@@ -293,6 +301,7 @@ export function createApp(options: AppOptions): App {
       http.keepAliveTimeout = 65_000;
       opened = await (options.openStore ?? (() => openStore(loaded.store)))();
       ({ incidents: store, readModel, outbox } = opened);
+      stopFeed = store.onCommitted((ids) => liveFeed.changed(ids));
       worker = new ResolveWorker({ store, clock, logger, replayWindowMs: config.incidents.replayWindow, onEvent, channelsFor: notifyChannels, quiet, silences: { store: opened.silences, keepExpiredMs: config.silences.keepExpired } });
       await loadSilences();
       quietWorker = new QuietWorker({
@@ -374,6 +383,8 @@ export function createApp(options: AppOptions): App {
       await slaTask.stop();
       await quietTask.stop();
       await outboxTask.stop();
+      stopFeed?.();
+      liveFeed.close();
       if (http) {
         const h = http;
         await new Promise<void>((resolve) => {

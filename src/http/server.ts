@@ -12,6 +12,10 @@ import type { ApiAccessDeps } from './api-access';
 import { errorHandler } from './error-handler';
 import { incidentsRoute } from './incidents-route';
 import { reportsRoute } from './reports-route';
+import { streamRoute } from './stream-route';
+import type { LiveFeed } from './live-feed';
+import { consoleRoute, securityHeaders } from './console-route';
+import { csrfGuard } from './csrf-guard';
 import { notificationsRoute } from './notifications-route';
 import type { NotificationsAccess } from './notifications-route';
 import { operationsRoute } from './operations-route';
@@ -28,7 +32,7 @@ export function createServer(
   deps: WebhooksRouteDeps &
     RulesRouteDeps &
     SilencesRouteDeps &
-    ApiAccessDeps & { runAction: RunAction; customerChannels: (customer: string) => readonly string[] | null; readModel: IncidentReadModel; notifications: NotificationsAccess; rejections: RejectionLog; metrics: Metrics; logger: Logger },
+    ApiAccessDeps & { runAction: RunAction; customerChannels: (customer: string) => readonly string[] | null; readModel: IncidentReadModel; liveFeed: LiveFeed; consoleDir?: string; notifications: NotificationsAccess; rejections: RejectionLog; metrics: Metrics; logger: Logger },
 ): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -37,7 +41,9 @@ export function createServer(
   const replacer = secretMaskingReplacer(deps.secrets);
   if (replacer) app.set('json replacer', replacer);
   // The person is resolved once, before any route; each route's role is in access-policy.ts.
+  app.use(securityHeaders);
   app.use(apiAccess(deps));
+  app.use(csrfGuard(deps));
   app.use(sessionRoute(deps));
   app.use(incidentsRoute(deps));
   app.use(actionsRoute(deps));
@@ -46,6 +52,8 @@ export function createServer(
   app.use(operationsRoute(deps));
   app.use(rulesRoute(deps));
   app.use(reportsRoute(deps));
+  app.use(streamRoute(deps));
+  app.use(consoleRoute(deps.consoleDir === undefined ? {} : { dir: deps.consoleDir }));
   app.use((req, _res, next) => next(new NotFoundError(`${req.method} ${req.path.slice(0, 200)}`)));
   app.use(errorHandler(deps.logger));
   return app;

@@ -4,6 +4,7 @@ import { AppError, UnauthorizedError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { Metrics } from '../core/metrics';
 import { SESSION_COOKIE, sessionIdOf } from '../people/authenticate-person';
+import { csrfTokenOf } from '../people/csrf';
 import type { People, Person } from '../people/people';
 import type { SessionStore } from '../people/session-store';
 import { personOf } from './api-access';
@@ -39,7 +40,7 @@ export function sessionRoute(deps: { people: People; sessions: SessionStore; met
     res.set('Cache-Control', 'no-store');
     res.append('Set-Cookie', `${SESSION_COOKIE}=${id}; Path=/; HttpOnly; SameSite=Strict${req.secure ? '; Secure' : ''}`);
     deps.logger.info('session started', { person: person.name });
-    res.json({ person: personJson(person) });
+    res.json({ person: personJson(person), csrfToken: csrfTokenOf(id) });
   });
 
   router.delete('/api/v1/session', (req, res) => {
@@ -50,10 +51,13 @@ export function sessionRoute(deps: { people: People; sessions: SessionStore; met
     res.status(204).end();
   });
 
-  router.get('/api/v1/me', (_req, res) => {
+  router.get('/api/v1/me', (req, res) => {
     const person = personOf(res);
     res.set('Cache-Control', 'no-store');
-    res.json(person ? personJson(person) : { name: null, displayName: null, role: null, lines: [], customer: null });
+    // The console's session gets its CSRF token with the person (see csrf-guard.ts).
+    const session = person !== null && req.headers.authorization === undefined ? sessionIdOf(req.headers) : null;
+    const csrf = session === null ? {} : { csrfToken: csrfTokenOf(session) };
+    res.json(person ? { ...personJson(person), ...csrf } : { name: null, displayName: null, role: null, lines: [], customer: null });
   });
 
   return router;

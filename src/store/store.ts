@@ -217,6 +217,11 @@ export interface IncidentStore {
   activeIncidentIds(afterId: number, limit: number): Promise<number[]>;
   /** Forgets replay receipts older than `beforeMs`; returns how many. */
   pruneReceipts(beforeMs: number): Promise<number>;
+  /**
+   * Calls `listener` with the ids of the incidents each batch changed (opened, updated, or given a
+   * timeline entry), once the batch is on disk; returns what stops it. The console's live stream.
+   */
+  onCommitted(listener: (incidentIds: readonly number[]) => void): () => void;
 }
 
 /** A past resolution of a metric: what was done, by whom, when, and how long the incident lasted. */
@@ -305,6 +310,8 @@ export interface IncidentReadModel {
   slaDueAt(incidentId: number): Promise<number | null>;
   /** The SLA steps still to come kept beside that time, or null when none are kept. */
   slaSteps(incidentId: number): Promise<DueStep[] | null>;
+  /** The incidents of these ids that exist, in no particular order. */
+  incidentsByIds(ids: readonly number[]): Promise<IncidentRecord[]>;
   /** The report's sums per group of the selected incidents (one group, key {}, without groupBy). */
   reportTallies(selection: ReportSelection): Promise<ReportTally[]>;
   /** Queued notifications with an id above `afterId`, oldest first (every state). */

@@ -152,7 +152,7 @@ describe('the console session', () => {
     try {
       const login = await callApi(t.url, 'POST', '/api/v1/session', { body: { token: TOKENS.responder } });
       expect(login.status).toBe(200);
-      expect(login.json).toEqual({ person: { name: 'rita', displayName: 'Rita Responder', role: 'responder', lines: ['L1'], customer: null } });
+      expect(login.json).toEqual({ person: { name: 'rita', displayName: 'Rita Responder', role: 'responder', lines: ['L1'], customer: null }, csrfToken: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
       const setCookie = login.headers.get('set-cookie') ?? '';
       expect(setCookie).toMatch(/^incident_bridge_session=[A-Za-z0-9_-]{43}; /);
       const attributes = setCookie.split(';').slice(1).map((a) => a.trim().toLowerCase());
@@ -181,13 +181,44 @@ describe('the console session', () => {
   test('an admin session may reload; two sessions of one person are independent', async () => {
     const t = await startTestApp({ configYaml: CONFIG, env: ENV });
     try {
-      const login = async () => ({ cookie: cookieOf((await callApi(t.url, 'POST', '/api/v1/session', { body: { token: TOKENS.admin } })).headers.get('set-cookie') ?? '') });
+      const login = async () => {
+        const answer = await callApi(t.url, 'POST', '/api/v1/session', { body: { token: TOKENS.admin } });
+        return { cookie: cookieOf(answer.headers.get('set-cookie') ?? ''), 'x-csrf-token': answer.json.csrfToken as string };
+      };
       const [a, b] = [await login(), await login()];
       expect(a.cookie).not.toBe(b.cookie);
       expect((await callApi(t.url, 'POST', '/-/reload', { headers: a })).status).toBe(200);
       await callApi(t.url, 'DELETE', '/api/v1/session', { headers: a });
       expect((await callApi(t.url, 'POST', '/-/reload', { headers: a })).status).toBe(401);
       expect((await callApi(t.url, 'POST', '/-/reload', { headers: b })).status).toBe(200);
+    } finally {
+      await t.stop();
+      t.cleanup();
+    }
+  });
+
+  test('CSRF: a session changes nothing without its token, nor from another site; a bearer token needs none', async () => {
+    const t = await startTestApp({ configYaml: CONFIG, env: ENV });
+    try {
+      const login = await callApi(t.url, 'POST', '/api/v1/session', { body: { token: TOKENS.admin } });
+      const cookie = cookieOf(login.headers.get('set-cookie') ?? '');
+      const token = login.json.csrfToken as string;
+      expect((await callApi(t.url, 'GET', '/api/v1/me', { headers: { cookie } })).json.csrfToken).toBe(token);
+      // Reading needs no token; changing does.
+      expect((await callApi(t.url, 'GET', '/api/v1/incidents', { headers: { cookie } })).status).toBe(200);
+      const without = await callApi(t.url, 'POST', '/-/reload', { headers: { cookie } });
+      expect([without.status, without.json.error, without.json.detail]).toEqual([403, 'forbidden', { reason: 'csrf' }]);
+      expect((await callApi(t.url, 'POST', '/-/reload', { headers: { cookie, 'x-csrf-token': `${token.slice(0, -1)}x` } })).status).toBe(403);
+      expect((await callApi(t.url, 'POST', '/-/reload', { headers: { cookie, 'x-csrf-token': token } })).status).toBe(200);
+      // Another session's token is not this one's.
+      const other = await callApi(t.url, 'POST', '/api/v1/session', { body: { token: TOKENS.admin } });
+      expect((await callApi(t.url, 'POST', '/-/reload', { headers: { cookie, 'x-csrf-token': other.json.csrfToken as string } })).status).toBe(403);
+      // A browser's request from another site is refused, token or not, cookie or bearer.
+      const bearer = { authorization: `Bearer ${TOKENS.admin}` };
+      expect((await callApi(t.url, 'POST', '/-/reload', { headers: { cookie, 'x-csrf-token': token, 'sec-fetch-site': 'cross-site' } })).status).toBe(403);
+      expect((await callApi(t.url, 'POST', '/-/reload', { headers: { ...bearer, origin: 'https://evil.example' } })).status).toBe(403);
+      expect((await callApi(t.url, 'POST', '/-/reload', { headers: { ...bearer, 'sec-fetch-site': 'same-origin', origin: t.url } })).status).toBe(200);
+      expect((await callApi(t.url, 'POST', '/-/reload', { headers: bearer })).status).toBe(200);
     } finally {
       await t.stop();
       t.cleanup();

@@ -17,6 +17,7 @@ export class SqliteIncidentStore implements IncidentStore {
   private readonly s: Record<'due' | 'nextResolve' | 'slaDue' | 'nextSla' | 'settleDue' | 'nextSettle' | 'activeIds' | 'prune' | 'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo', Database.Statement>;
   private readonly wal: WalSync;
   private readonly lock: WriteLock;
+  private readonly listeners = new Set<(incidentIds: readonly number[]) => void>();
 
   constructor(private readonly db: Database.Database) {
     this.wal = walSyncOf(db);
@@ -42,12 +43,26 @@ export class SqliteIncidentStore implements IncidentStore {
     };
   }
 
+  onCommitted(listener: (incidentIds: readonly number[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   runBatch<T>(units: Unit<T>[]): Promise<Settled<T>[]> {
-    const committed = this.lock.run(() => this.transaction(units));
+    let touched: number[] = [];
+    const committed = this.lock.run(async () => {
+      const results = await this.transaction(units);
+      touched = [...this.tx.touched];
+      this.tx.touched.clear();
+      return results;
+    });
     return committed.then(
       (results) =>
         this.wal.sync().then(
-          () => results,
+          () => {
+            if (touched.length > 0) for (const listener of this.listeners) listener(touched);
+            return results;
+          },
           // Committed but not on disk: no unit of the batch may be answered as stored.
           (error: unknown) => units.map(() => ({ ok: false, error }) as Settled<T>),
         ),
@@ -79,6 +94,7 @@ export class SqliteIncidentStore implements IncidentStore {
       this.s.commit.run();
     } catch (error) {
       if (this.db.inTransaction) this.s.rollback.run();
+      this.tx.touched.clear();
       throw error;
     } finally {
       this.tx.discard();

@@ -21,6 +21,8 @@ export class SqliteIncidentTransaction implements IncidentTransaction {
   private readonly incidents = new Map<number, IncidentRecord>();
   private readonly dirty = new Map<number, object>();
   private statusDirty = false;
+  /** The incidents the batch changed so far (the store tells its listeners once it is on disk). */
+  readonly touched = new Set<number>();
   private readonly stmt: Record<string, Database.Statement>;
 
   private readonly terms: SlaTermsRegistry;
@@ -124,7 +126,9 @@ export class SqliteIncidentTransaction implements IncidentTransaction {
       // The unique index on active incidents per key must see the statuses changed before.
       this.flushStatus();
       const row = bind({ ...incident, slaTerms: incident.slaTerms === null ? null : this.terms.store(incident.slaTerms), openedQuiet: incident.suppressed?.by ?? null });
-      return Promise.resolve(Number(this.stmt.insertIncident!.run(row).lastInsertRowid));
+      const id = Number(this.stmt.insertIncident!.run(row).lastInsertRowid);
+      this.touched.add(id);
+      return Promise.resolve(id);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -135,6 +139,7 @@ export class SqliteIncidentTransaction implements IncidentTransaction {
    * however many alerts of a webhook touched it.
    */
   updateIncident(id: number, patch: Partial<Omit<IncidentRecord, 'id' | 'key'>>): void {
+    this.touched.add(id);
     Object.assign(this.cached(id), patch);
     this.dirty.set(id, { ...(this.dirty.get(id) ?? {}), ...patch });
     if (patch.status !== undefined) this.statusDirty = true;
@@ -186,6 +191,7 @@ export class SqliteIncidentTransaction implements IncidentTransaction {
   }
 
   appendTimeline(incidentId: number, entry: TimelineEntry): void {
+    this.touched.add(incidentId);
     this.stmt.appendTimeline!.run(incidentId, entry.at, entry.event, entry.actor.type, entry.actor.name, JSON.stringify(entry.detail));
   }
 

@@ -153,6 +153,17 @@ export class SqliteReadModel implements IncidentReadModel {
     return this.lock.read(() => (this.slaDue.get(incidentId) as { due_at: number } | undefined)?.due_at ?? null);
   }
 
+  incidentsByIds(ids: readonly number[]): Promise<IncidentRecord[]> {
+    return this.lock.read(() => {
+      const out: IncidentRecord[] = [];
+      for (const id of new Set(ids)) {
+        const row = this.byId.get(id) as Row | undefined;
+        if (row) out.push(this.incidentOf(row));
+      }
+      return out;
+    });
+  }
+
   reportTallies(selection: ReportSelection): Promise<ReportTally[]> {
     return this.lock.read(() => this.report.tallies(selection));
   }

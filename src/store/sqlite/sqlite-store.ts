@@ -36,7 +36,7 @@ export function openReadOnlySqliteStore(file: string): Store {
     throw new Error('the store is open read-only');
   };
   return {
-    incidents: { runBatch: refuse, dueForResolve: refuse, nextResolveDue: refuse, dueForSla: refuse, nextSlaDue: refuse, dueForSettle: refuse, nextSettleDue: refuse, activeIncidentIds: refuse, pruneReceipts: refuse },
+    incidents: { runBatch: refuse, dueForResolve: refuse, nextResolveDue: refuse, dueForSla: refuse, nextSlaDue: refuse, dueForSettle: refuse, nextSettleDue: refuse, activeIncidentIds: refuse, pruneReceipts: refuse, onCommitted: () => () => undefined },
     readModel,
     outbox: new Proxy({} as Store['outbox'], { get: () => refuse }),
     silences: { ...readOnlySilences(db), create: refuse, expire: refuse, prune: refuse },
