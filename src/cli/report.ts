@@ -1,11 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ReportRequestError, parseGroupBy, reportCsv, slaReport } from '../incidents/sla-report';
+import { ReportRequestError, parseGroupBy, printableReport, reportCsv, slaReport } from '../incidents/sla-report';
+import { reportHtml } from './report-document';
 import { openStoreReadOnly } from '../store/open-store';
 import { DEFAULT_CONFIG, loadCommandConfig } from './options';
 
-const USAGE = 'usage: incident-bridge report [--config FILE] [--db FILE] --from YYYY-MM-DD --to YYYY-MM-DD [--timezone TZ] [--group-by DIM,...] [--customer NAME] [--format json|csv] [--out FILE]';
-const FORMATS = ['json', 'csv'];
+const USAGE = 'usage: incident-bridge report [--config FILE] [--db FILE] --from YYYY-MM-DD --to YYYY-MM-DD [--timezone TZ] [--group-by DIM,...] [--customer NAME] [--format json|csv|html|pdf] [--target PERCENT] [--chromium PATH] [--out FILE]';
+const FORMATS = ['json', 'csv', 'html', 'pdf'];
 
 /**
  * `incident-bridge report`: the SLA report of the incidents opened in [from, to) (local dates in
@@ -14,7 +15,7 @@ const FORMATS = ['json', 'csv'];
  * 2 on a usage error.
  */
 export async function runReport(args: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
-  let values: { config?: string; db?: string; from?: string; to?: string; timezone?: string; 'group-by'?: string; customer?: string; format?: string; out?: string };
+  let values: { config?: string; db?: string; from?: string; to?: string; timezone?: string; 'group-by'?: string; customer?: string; format?: string; out?: string; target?: string; chromium?: string };
   try {
     ({ values } = parseArgs({
       args,
@@ -28,6 +29,8 @@ export async function runReport(args: string[], out: NodeJS.WritableStream = pro
         customer: { type: 'string' },
         format: { type: 'string', default: 'json' },
         out: { type: 'string', short: 'o' },
+        target: { type: 'string' },
+        chromium: { type: 'string' },
       },
       strict: true,
     }));
@@ -44,22 +47,36 @@ export async function runReport(args: string[], out: NodeJS.WritableStream = pro
     err.write(`--format must be one of ${FORMATS.join(', ')}, got "${format}"\n${USAGE}\n`);
     return 2;
   }
+  if (format === 'pdf' && values.out === undefined) {
+    err.write(`--format pdf needs --out FILE\n${USAGE}\n`);
+    return 2;
+  }
+  const target = values.target === undefined ? undefined : Number(values.target);
+  if (target !== undefined && !(Number.isFinite(target) && target >= 0 && target <= 100)) {
+    err.write(`--target must be a percent from 0 to 100, got "${values.target}"\n`);
+    return 2;
+  }
   const loaded = loadCommandConfig(values.config, values.db, err);
   if (loaded === null) return 1;
   const store = await openStoreReadOnly(loaded.store);
   try {
-    const report = await slaReport(
-      store.readModel,
-      {
-        from: values.from,
-        to: values.to,
-        groupBy: parseGroupBy(values['group-by']),
-        ...(values.timezone === undefined ? {} : { timezone: values.timezone }),
-        ...(values.customer === undefined ? {} : { customer: values.customer }),
-      },
-      Date.now(),
-    );
-    const text = format === 'csv' ? reportCsv(report) : `${JSON.stringify(report, null, 2)}\n`;
+    const request = {
+      from: values.from,
+      to: values.to,
+      groupBy: parseGroupBy(values['group-by']),
+      ...(values.timezone === undefined ? {} : { timezone: values.timezone }),
+      ...(values.customer === undefined ? {} : { customer: values.customer }),
+    };
+    let text: string | Buffer;
+    if (format === 'html' || format === 'pdf') {
+      const printable = await printableReport(store.readModel, request, Date.now(), target ?? loaded.config.reports.target);
+      const customer = values.customer === undefined ? null : (loaded.config.customers.find((c) => c.name === values.customer)?.displayName ?? values.customer);
+      const html = reportHtml(printable, { customer });
+      text = format === 'html' ? html : await (await import('./report-pdf')).htmlToPdf(html, values.chromium);
+    } else {
+      const report = await slaReport(store.readModel, request, Date.now());
+      text = format === 'csv' ? reportCsv(report) : `${JSON.stringify(report, null, 2)}\n`;
+    }
     if (values.out !== undefined) writeFileSync(values.out, text);
     else out.write(text);
     return 0;

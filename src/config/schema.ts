@@ -403,6 +403,13 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    reports: z
+      .object({
+        /** The share of incidents within SLA the contract promises, in percent: the target line of the report. */
+        target: z.number().min(0).max(100).default(95),
+      })
+      .strict()
+      .prefault({}),
     rejections: z
       .object({
         maxCount: z.number().int().min(0).default(100),

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { REPORT_DIMENSIONS } from '../store/store';
-import type { IncidentReadModel, ReportDimension, ReportTally } from '../store/store';
+import type { IncidentReadModel, ReportBreach, ReportDimension, ReportMetric, ReportTally } from '../store/store';
 
 /** What a report is asked for: local dates [from, to) in a time zone, grouping, one customer. */
 export interface ReportRequest {
@@ -157,4 +157,68 @@ function csvField(v: string | number | null): string {
   // A leading =, +, - or @ would be a formula in a spreadsheet: quoted and prefixed, it stays text.
   const safe = /^[=+\-@]/.test(s) && typeof v === 'string' ? `'${s}` : s;
   return /[",\r\n]/.test(safe) || safe !== s ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** Everything the printable report shows, computed from the store as of `now`. */
+export interface PrintableReport {
+  report: SlaReport;
+  /** The period before, of the same length (the month before, for whole months), and its total. */
+  previous: { from: string; to: string; total: ReportFigures };
+  /** The share within SLA the contract promises, in percent. */
+  target: number;
+  byModel: SlaReport['groups'];
+  /** Incidents opened per local day of the period. */
+  daily: { day: string; incidents: number }[];
+  breaches: (ReportBreach & { lateSeconds: number })[];
+  breachesShown: number;
+  noisiest: ReportMetric[];
+  /** Metrics with more than one incident in the period. */
+  recurring: ReportMetric[];
+  generatedAt: number;
+}
+
+const BREACHES_SHOWN = 100;
+const NOISIEST_SHOWN = 10;
+
+/**
+ * The printable monthly report: the figures by health model x category x priority and in total,
+ * the same by health model for the charts, incidents per day, the breaches (how late, told to
+ * which line), the noisiest metrics, the recurring ones, and the change against the period before.
+ */
+export async function printableReport(readModel: IncidentReadModel, request: ReportRequest, now: number, target: number): Promise<PrintableReport> {
+  const report = await slaReport(readModel, { ...request, groupBy: request.groupBy?.length ? request.groupBy : ['healthModel', 'category', 'priority'] }, now);
+  const { fromMs, toMs, timezone } = reportPeriod(request);
+  const selection = { fromMs, toMs, now, groupBy: [] as ReportDimension[], ...(request.customer === undefined ? {} : { customer: request.customer }) };
+  const prev = previousPeriod(request.from, request.to, timezone);
+  const previous = await slaReport(readModel, { ...request, ...prev, groupBy: [] }, now);
+  const byModel = (await slaReport(readModel, { ...request, groupBy: ['healthModel'] }, now)).groups;
+  const days: number[] = [];
+  for (let d = DateTime.fromMillis(fromMs, { zone: timezone }); d.toMillis() < toMs; d = d.plus({ days: 1 })) days.push(d.toMillis());
+  const counts = await readModel.reportCounts(selection, [...days, toMs]);
+  const breaches = await readModel.reportBreaches(selection, BREACHES_SHOWN);
+  const metrics = await readModel.reportMetrics(selection);
+  return {
+    report,
+    previous: { ...prev, total: previous.total },
+    target,
+    byModel,
+    daily: days.map((d, i) => ({ day: DateTime.fromMillis(d, { zone: timezone }).toISODate()!, incidents: counts[i] ?? 0 })),
+    breaches: breaches.map((b) => ({ ...b, lateSeconds: Math.round(((b.metAt ?? now) - b.dueAt) / 1000) })),
+    breachesShown: BREACHES_SHOWN,
+    noisiest: [...metrics].sort((a, b) => b.alerts - a.alerts || b.incidents - a.incidents).slice(0, NOISIEST_SHOWN),
+    recurring: metrics.filter((m) => m.incidents > 1),
+    generatedAt: now,
+  };
+}
+
+/** The period before [from, to): the months before when both are the first of a month, else as many days before. */
+export function previousPeriod(from: string, to: string, timezone: string): { from: string; to: string } {
+  const f = DateTime.fromISO(from, { zone: timezone });
+  const t = DateTime.fromISO(to, { zone: timezone });
+  if (f.day === 1 && t.day === 1) {
+    const months = Math.round(t.diff(f, 'months').months);
+    return { from: f.minus({ months }).toISODate()!, to: from };
+  }
+  const days = Math.round(t.diff(f, 'days').days);
+  return { from: f.minus({ days }).toISODate()!, to: from };
 }

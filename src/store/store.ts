@@ -282,6 +282,32 @@ export interface ReportTally {
   suppressed: number;
 }
 
+/** A clock of an incident that passed its due time unmet, for the report's list of breaches. */
+export interface ReportBreach {
+  incidentId: number;
+  title: string;
+  healthModel: string;
+  metric: string;
+  priority: Priority;
+  customer: string | null;
+  /** The line the breach was told to (the incident's line when the scheduler had not run yet). */
+  line: Line;
+  clock: 'response' | 'resolution';
+  dueAt: number;
+  /** When the clock was met, or null while it is not. */
+  metAt: number | null;
+  openedAt: number;
+}
+
+/** How much one metric fired in a period: its incidents, their distinct alerts and their deliveries. */
+export interface ReportMetric {
+  healthModel: string;
+  metric: string;
+  incidents: number;
+  alerts: number;
+  deliveries: number;
+}
+
 /** An incident with its alerts and timeline, for the detail view. */
 export interface IncidentDetail {
   incident: IncidentRecord;
@@ -314,6 +340,12 @@ export interface IncidentReadModel {
   incidentsByIds(ids: readonly number[]): Promise<IncidentRecord[]>;
   /** The report's sums per group of the selected incidents (one group, key {}, without groupBy). */
   reportTallies(selection: ReportSelection): Promise<ReportTally[]>;
+  /** The breached clocks of the selected incidents (those whose SLA counts), the latest breach first, at most `limit`. */
+  reportBreaches(selection: ReportSelection, limit: number): Promise<ReportBreach[]>;
+  /** Each metric of the selected incidents with its counts, the most incidents first. */
+  reportMetrics(selection: ReportSelection): Promise<ReportMetric[]>;
+  /** How many of the selected incidents opened in each [bounds[i], bounds[i+1]). */
+  reportCounts(selection: ReportSelection, bounds: readonly number[]): Promise<number[]>;
   /** Queued notifications with an id above `afterId`, oldest first (every state). */
   listNotifications(filter: { afterId: number; limit: number }): Promise<NotificationRecord[]>;
 }

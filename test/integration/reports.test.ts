@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { runReport } from '../../src/cli/report';
@@ -115,5 +115,24 @@ describe('GET /api/v1/reports/sla', () => {
     expect(readFileSync(file, 'utf8').split('\r\n')[1]!.startsWith('1,0,0,')).toBe(true);
     expect(await run('--from', '2026-05-01', '--to', '2026-06-01', '--timezone', 'Nowhere/City')).toEqual({ code: 1, text: '', errors: '--timezone: unknown time zone "Nowhere/City"\n' });
     expect((await run('--from', '2026-05-01')).code).toBe(2);
+    expect((await run('--from', '2026-05-01', '--to', '2026-06-01', '--format', 'pdf')).code).toBe(2);
+    expect((await run('--from', '2026-05-01', '--to', '2026-06-01', '--target', '120')).code).toBe(2);
   });
+
+  test('the printable report: HTML, and PDF through headless Chromium', async () => {
+    const args = ['--config', path.join(REPO_DIR, 'config/incident-bridge.yaml'), '--db', t.dbFile, '--from', '2026-05-01', '--to', '2026-06-01', '--customer', 'acme'];
+    const out = new PassThrough();
+    let html = '';
+    out.on('data', (c: Buffer) => (html += c.toString()));
+    expect(await runReport([...args, '--format', 'html', '--target', '99'], out, new PassThrough())).toBe(0);
+    expect(html).toContain('<h1>Service level report: ACME Retail</h1>');
+    expect(html).toContain('target 99% within SLA');
+    const dir = path.join(REPO_DIR, 'test-artifacts', 'report');
+    mkdirSync(dir, { recursive: true });
+    const pdf = path.join(dir, 'sla-report-acme-2026-05.pdf');
+    expect(await runReport([...args, '--format', 'pdf', '--out', pdf], new PassThrough(), new PassThrough())).toBe(0);
+    const bytes = readFileSync(pdf);
+    expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(bytes.length).toBeGreaterThan(10_000);
+  }, 60_000);
 });

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { DueStep } from '../../core/sla-terms';
-import type { AlertRecord, IncidentDetail, IncidentFilter, IncidentReadModel, IncidentRecord, NotificationRecord, PastResolution, ReportSelection, ReportTally } from '../store';
+import type { AlertRecord, IncidentDetail, IncidentFilter, IncidentReadModel, IncidentRecord, NotificationRecord, PastResolution, ReportBreach, ReportMetric, ReportSelection, ReportTally } from '../store';
 import { SqliteReport } from './sqlite-report';
 import { slaTermsOf } from './sla-terms-registry';
 import { RESOLUTION_COLUMNS, STORE_LOOKUPS, alertFromRow, incidentFromRow, notificationFromRow, resolutionFromRow, resolutionsQuery, stepsOf, timelineFromRow } from './rows';
@@ -166,6 +166,18 @@ export class SqliteReadModel implements IncidentReadModel {
 
   reportTallies(selection: ReportSelection): Promise<ReportTally[]> {
     return this.lock.read(() => this.report.tallies(selection));
+  }
+
+  reportBreaches(selection: ReportSelection, limit: number): Promise<ReportBreach[]> {
+    return this.lock.read(() => this.report.breaches(selection, limit));
+  }
+
+  reportMetrics(selection: ReportSelection): Promise<ReportMetric[]> {
+    return this.lock.read(() => this.report.metrics(selection));
+  }
+
+  reportCounts(selection: ReportSelection, bounds: readonly number[]): Promise<number[]> {
+    return this.lock.read(() => this.report.counts(selection, bounds));
   }
 
   slaSteps(incidentId: number): Promise<DueStep[] | null> {

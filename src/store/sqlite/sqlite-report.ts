@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { ReportDimension, ReportSelection, ReportTally } from '../store';
+import type { ReportBreach, ReportDimension, ReportMetric, ReportSelection, ReportTally } from '../store';
+import type { Line, Priority } from '../../core/vocabulary';
 
 const COLUMN: Record<ReportDimension, string> = {
   healthModel: 'health_model',
@@ -15,7 +16,7 @@ const COLUMN: Record<ReportDimension, string> = {
  * SLA counts, and whether each clock was met or breached as of `@now`.
  */
 const FACTS = `
-  SELECT health_model, category, priority, impact, customer, status, opened_at, resolved_at,
+  SELECT id, title, line, health_model, metric, category, priority, impact, customer, status, opened_at, resolved_at,
     CASE WHEN sla IS NULL THEN acknowledged_at ELSE sla ->> '$.respondedAt' END AS responded,
     sla IS NOT NULL AND coalesce(opened_quiet, '') NOT IN ('maintenance', 'silence') AS counted,
     coalesce(opened_quiet, '') IN ('maintenance', 'silence') AS quiet,
@@ -41,7 +42,7 @@ export class SqliteReport {
   constructor(private readonly db: Database.Database) {}
 
   tallies(s: ReportSelection): ReportTally[] {
-    const rows = this.statement(s.groupBy).all({ from: s.fromMs, to: s.toMs, now: s.now, customer: s.customer ?? null }) as Record<string, number | string | null>[];
+    const rows = this.statement(s.groupBy).all(params(s)) as Record<string, number | string | null>[];
     return rows.map((r) => ({
       key: Object.fromEntries(s.groupBy.map((d) => [d, r[d] as string | null])),
       incidents: Number(r.incidents),
@@ -56,6 +57,60 @@ export class SqliteReport {
       suppressed: Number(r.suppressed ?? 0),
     }));
   }
+
+  breaches(s: ReportSelection, limit: number): ReportBreach[] {
+    this.breachList ??= this.db.prepare(`
+      SELECT id, title, health_model, metric, priority, customer, opened_at, clock, due_at, met_at,
+        -- The line the breach was told to (its timeline entry), else the incident's line now.
+        coalesce((SELECT t.detail ->> '$.line' FROM timeline t WHERE t.incident_id = b.id AND t.event = 'sla_breached' AND t.detail ->> '$.clock' = b.clock ORDER BY t.id LIMIT 1), line) AS line
+      FROM (
+        SELECT *, 'response' AS clock, response_due AS due_at, responded AS met_at FROM (SELECT *, ${BREACHED} FROM (${FACTS})) WHERE counted AND response_breached
+        UNION ALL
+        SELECT *, 'resolution' AS clock, resolution_due AS due_at, CASE WHEN status = 'resolved' THEN resolved_at END AS met_at FROM (SELECT *, ${BREACHED} FROM (${FACTS})) WHERE counted AND resolution_breached
+      ) AS b ORDER BY due_at DESC, id DESC LIMIT @limit`);
+    const rows = this.breachList.all({ ...params(s), limit }) as Record<string, unknown>[];
+    return rows.map((r) => ({
+      incidentId: Number(r.id),
+      title: String(r.title),
+      healthModel: String(r.health_model),
+      metric: String(r.metric),
+      priority: r.priority as Priority,
+      customer: (r.customer as string | null) ?? null,
+      line: r.line as Line,
+      clock: r.clock as 'response' | 'resolution',
+      dueAt: Number(r.due_at),
+      metAt: r.met_at === null ? null : Number(r.met_at),
+      openedAt: Number(r.opened_at),
+    }));
+  }
+
+  metrics(s: ReportSelection): ReportMetric[] {
+    this.metricList ??= this.db.prepare(`
+      SELECT health_model, metric, COUNT(*) AS incidents, SUM(alert_count) AS alerts, SUM(delivery_count) AS deliveries
+      FROM incidents INDEXED BY incidents_by_opened
+      WHERE opened_at >= @from AND opened_at < @to AND (@customer IS NULL OR customer = @customer)
+      GROUP BY health_model, metric ORDER BY incidents DESC, alerts DESC, health_model, metric`);
+    return (this.metricList.all(params(s)) as Record<string, unknown>[]).map((r) => ({
+      healthModel: String(r.health_model),
+      metric: String(r.metric),
+      incidents: Number(r.incidents),
+      alerts: Number(r.alerts),
+      deliveries: Number(r.deliveries),
+    }));
+  }
+
+  counts(s: ReportSelection, bounds: readonly number[]): number[] {
+    this.countIn ??= this.db
+      .prepare('SELECT COUNT(*) FROM incidents INDEXED BY incidents_by_opened WHERE opened_at >= @from AND opened_at < @to AND (@customer IS NULL OR customer = @customer)')
+      .pluck();
+    const out: number[] = [];
+    for (let i = 0; i + 1 < bounds.length; i++) out.push(Number(this.countIn.get({ ...params(s), from: bounds[i], to: bounds[i + 1] })));
+    return out;
+  }
+
+  private breachList: Database.Statement | null = null;
+  private metricList: Database.Statement | null = null;
+  private countIn: Database.Statement | null = null;
 
   private statement(groupBy: readonly ReportDimension[]): Database.Statement {
     const cacheKey = groupBy.join(',');
@@ -80,4 +135,8 @@ export class SqliteReport {
     }
     return statement;
   }
+}
+
+function params(s: ReportSelection): { from: number; to: number; now: number; customer: string | null } {
+  return { from: s.fromMs, to: s.toMs, now: s.now, customer: s.customer ?? null };
 }

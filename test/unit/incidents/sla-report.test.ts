@@ -2,7 +2,8 @@ import type { SlaTerms } from '../../../src/core/sla-terms';
 import type { Suppression } from '../../../src/core/vocabulary';
 import { createPipeline } from '../../../src/incidents/pipeline';
 import { compileInhibit } from '../../../src/incidents/quiet-policy';
-import { ReportRequestError, reportCsv, slaReport } from '../../../src/incidents/sla-report';
+import { ReportRequestError, previousPeriod, printableReport, reportCsv, slaReport } from '../../../src/incidents/sla-report';
+import { reportHtml } from '../../../src/cli/report-document';
 import { amBody } from '../../helpers/engine';
 import { FakeClock } from '../../helpers/fake-clock';
 import { exampleRuleSet } from '../../helpers/rules';
@@ -196,5 +197,47 @@ describe('the SLA report, computed from a prepared month', () => {
     expect(await bad({ from: '2026-11-01', to: '2026-02-30' })).toMatchObject({ field: 'to' });
     expect(await bad({ from: '2026-11-01', to: '2026-11-01' })).toEqual({ field: 'to', message: 'to (2026-11-01) must be after from (2026-11-01)' });
     expect(await bad({ from: '2026-11-01', to: '2026-12-01', timezone: 'Mars/Olympus' })).toEqual({ field: 'timezone', message: 'unknown time zone "Mars/Olympus"' });
+  });
+
+  test('the printable report: breaches with how late and at which line, noisy and recurring metrics, days, the month before', async () => {
+    const { ids } = month;
+    const p = await printableReport(month.pipeline.readModel, { from: '2026-11-01', to: '2026-12-01', timezone: 'Europe/Amsterdam' }, month.clock.now().getTime(), 95);
+    expect(p.breaches.map((b) => [b.incidentId, b.clock, b.lateSeconds, b.line, b.metAt === null])).toEqual([
+      [ids.y1, 'resolution', 27 * 86400 + 12 * 3600, 'L1', true],
+      [ids.y1, 'response', 27 * 86400 + 15 * 3600 + 45 * 60, 'L1', true],
+      [ids.x3, 'resolution', 28 * 86400 + 10 * 3600, 'L1', true],
+      [ids.x2, 'resolution', 3600, 'L1', false],
+      [ids.x2, 'response', 300, 'L1', false],
+    ]);
+    expect(p.report.groupBy).toEqual(['healthModel', 'category', 'priority']);
+    expect(p.report.total.incidents).toBe(6);
+    expect(p.previous).toMatchObject({ from: '2026-10-01', to: '2026-11-01', total: { incidents: 0 } });
+    expect(p.daily).toHaveLength(30);
+    expect(p.daily.slice(0, 4)).toEqual([
+      { day: '2026-11-01', incidents: 1 },
+      { day: '2026-11-02', incidents: 4 },
+      { day: '2026-11-03', incidents: 1 },
+      { day: '2026-11-04', incidents: 0 },
+    ]);
+    expect(p.daily.reduce((n, d) => n + d.incidents, 0)).toBe(6);
+    expect(p.noisiest.map((m) => [m.metric, m.incidents, m.alerts])).toEqual([
+      ['host-down', 5, 5],
+      [(await month.incident(ids.y1)).metric, 1, 1],
+    ]);
+    expect(p.recurring.map((m) => [m.metric, m.incidents])).toEqual([['host-down', 5]]);
+    const html = reportHtml(p, { customer: 'ACME Retail' });
+    expect(html).toContain('Service level report: ACME Retail');
+    expect(html).toContain('<b>2026-11-01</b> to <b>2026-12-01</b> (Europe/Amsterdam, end excluded)');
+    expect(html).toContain('>50%<'); // response within SLA in total
+    expect(html).toContain('>40%<'); // resolution within SLA in total
+    expect(html).toContain(`#${ids.x2} `);
+    expect(html).toContain('target 95%');
+    expect(html).not.toMatch(/<script/i);
+  });
+
+  test('the period before: whole months go back by months, other periods by as many days', () => {
+    expect(previousPeriod('2026-03-01', '2026-04-01', 'Europe/Amsterdam')).toEqual({ from: '2026-02-01', to: '2026-03-01' });
+    expect(previousPeriod('2026-01-01', '2026-04-01', 'UTC')).toEqual({ from: '2025-10-01', to: '2026-01-01' });
+    expect(previousPeriod('2026-03-10', '2026-03-17', 'UTC')).toEqual({ from: '2026-03-03', to: '2026-03-10' });
   });
 });
