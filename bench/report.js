@@ -150,6 +150,8 @@ function extraTargets(extra) {
   }
   if (extra.sla) t.push(...extra.sla.targets);
   if (extra.quiet) t.push(...extra.quiet.targets);
+  if (extra.console) t.push(...extra.console.targets);
+  if (extra.report) t.push(...extra.report.targets);
   return t;
 }
 

@@ -31,6 +31,10 @@
  *      windows or silences, and one with 100 windows in its config and 1,000 silences made through
  *      the API, none covering the load (ingest with them at least 90% of without); optionally a
  *      third with a silence that covers a third of the load. Alone: BENCH_SCENARIOS=Q npm run bench.
+ *   W. the console in headless Chromium (/usr/bin/chromium or BENCH_CHROMIUM): the queue with
+ *      10,000 open incidents interactive within 1 s; 50 browsers on the live stream while
+ *      webhooks go in at BENCH_RATE/s, each change seen within 1 s (bench/console.js).
+ *   R. the monthly report over 1,000,000 incidents of one month, under 3 s (bench/console.js).
  *
  * Environment (all optional):
  *   BENCH_DURATION_S        measured seconds per scenario (default 10)
@@ -44,7 +48,11 @@
  *                           BENCH_RATE_CONNECTIONS connections, which sends in bursts
  *   BENCH_RATE_CONNECTIONS  connections of scenario 3 when BENCH_RATE_STREAMS=1 (default 16)
  *   BENCH_P99_TARGET_MS     p99 target of scenario 3 (default 10)
- *   BENCH_SCENARIOS         which scenarios to run, e.g. "1,3,B" (default "1,2,3,A,B,C,D,E,S,Q")
+ *   BENCH_SCENARIOS         which scenarios to run, e.g. "1,3,B" (default "1,2,3,A,B,C,D,E,S,Q,W,R")
+ *   BENCH_CONSOLE_INCIDENTS W: open incidents in the queue (default 10000); BENCH_CONSOLE_LOADS
+ *                           page loads (3); BENCH_CONSOLE_BROWSERS pages on the stream (50);
+ *                           BENCH_CONSOLE_LIVE_S seconds of webhooks (10)
+ *   BENCH_REPORT_INCIDENTS  R: incidents in the month (default 1000000); BENCH_REPORT_RUNS (3)
  *   BENCH_NOTIFY_RATE       A: webhooks (new incidents) per second (default 50)
  *   BENCH_NOTIFY_DURATION_S A: measured seconds (default 10; warm-up BENCH_WARMUP_S at the same rate)
  *   BENCH_NOTIFY_TARGET_MS  A: p99 target of webhook sent to first delivery attempt (default 1000)
@@ -116,6 +124,7 @@ const { runGrowthScenarios } = require('./growth');
 const { runActionsScenario } = require('./actions');
 const { runSlaScenario } = require('./sla');
 const { runQuietScenario } = require('./quiet');
+const { runConsoleScenario, runReportScenario } = require('./console');
 
 function envNumber(name, fallback) {
   const raw = process.env[name];
@@ -141,7 +150,7 @@ function settings() {
     rateConnections: envNumber('BENCH_RATE_CONNECTIONS', 16),
     rateStreams: process.env.BENCH_RATE_STREAMS ? envNumber('BENCH_RATE_STREAMS', 1) : null,
     p99TargetMs: envNumber('BENCH_P99_TARGET_MS', 10),
-    scenarios: envList('BENCH_SCENARIOS', ['1', '2', '3', 'A', 'B', 'C', 'D', 'E', 'S', 'Q']).map((id) => id.toUpperCase()),
+    scenarios: envList('BENCH_SCENARIOS', ['1', '2', '3', 'A', 'B', 'C', 'D', 'E', 'S', 'Q', 'W', 'R']).map((id) => id.toUpperCase()),
     notifyRate: envNumber('BENCH_NOTIFY_RATE', 50),
     notifyDurationS: envNumber('BENCH_NOTIFY_DURATION_S', 10),
     notifyWaitS: 15,
@@ -185,6 +194,12 @@ function settings() {
     quietConnections: Math.max(1, envNumber('BENCH_QUIET_CONNECTIONS', 16)),
     quietIngestRatio: envNumber('BENCH_QUIET_INGEST_RATIO', 0.9),
     quietCovered: process.env.BENCH_QUIET_COVERED !== '0',
+    consoleIncidents: envNumber('BENCH_CONSOLE_INCIDENTS', 10_000),
+    consoleLoads: Math.max(1, envNumber('BENCH_CONSOLE_LOADS', 3)),
+    consoleBrowsers: Math.max(1, envNumber('BENCH_CONSOLE_BROWSERS', 50)),
+    consoleLiveS: Math.max(1, envNumber('BENCH_CONSOLE_LIVE_S', 10)),
+    reportIncidents: envNumber('BENCH_REPORT_INCIDENTS', 1_000_000),
+    reportRuns: Math.max(1, envNumber('BENCH_REPORT_RUNS', 3)),
     cpuProfileDir: process.env.BENCH_CPU_PROFILE ? path.resolve(process.env.BENCH_CPU_PROFILE) : null,
     alertmanager: process.env.BENCH_ALERTMANAGER !== '0',
     seed: envNumber('BENCH_SEED', 42),
@@ -295,7 +310,7 @@ function extraList(s) {
   return EXTRA.filter((id) => s.scenarios.includes(id));
 }
 
-const EXTRA = ['A', 'B', 'C', 'D', 'E', 'S', 'Q'];
+const EXTRA = ['A', 'B', 'C', 'D', 'E', 'S', 'Q', 'W', 'R'];
 
 /** Runs A to E, S and Q in turn; fills `extra` as they finish (so a failure keeps what was measured). */
 async function runExtra(ids, s, tmp, extra) {
@@ -349,6 +364,29 @@ async function runExtra(ids, s, tmp, extra) {
     process.stdout.write(
       `${report.fmt(q.rates.plain)} -> ${report.fmt(q.rates.quiet)} webhooks/s (${report.fmt(q.ratio === null ? null : 100 * q.ratio, 1)}%)` +
         `${q.rates.covered !== undefined ? `, with a third covered ${report.fmt(q.rates.covered)}` : ''}\n`,
+    );
+  }
+}
+
+/** W and R, after the others: the console in Chromium and the monthly report. */
+async function runWebScenarios(ids, s, tmp, extra) {
+  if (ids.includes('W')) {
+    process.stdout.write(`  W: the console in Chromium, ${report.fmt(s.consoleIncidents)} open incidents; ${s.consoleBrowsers} browsers on the live stream at ${s.rate} webhooks/s ... `);
+    extra.console = await runConsoleScenario(s, path.join(tmp, 'W'));
+    const w = extra.console;
+    const q = w.queue;
+    process.stdout.write(
+      `queue first row ${q.map((r) => report.fmt(r.firstRowMs)).join('/')} ms, all loaded ${q.map((r) => report.fmt(r.loadedMs)).join('/')} ms, key ${q.map((r) => report.fmt(r.keyMs)).join('/')} ms; ` +
+        `live: ${report.fmt(w.live.changes)} changes x ${w.live.pages} pages, delay p50 ${report.fmt(w.live.delayMs.p50)} ms, p99 ${report.fmt(w.live.delayMs.p99)} ms, max ${report.fmt(w.live.delayMs.max)} ms, unseen ${w.live.unseen}\n`,
+    );
+  }
+  if (ids.includes('R')) {
+    process.stdout.write(`  R: the monthly report over ${report.fmt(s.reportIncidents)} incidents ... `);
+    extra.report = await runReportScenario(s, path.join(tmp, 'R'));
+    const r = extra.report;
+    process.stdout.write(
+      `seeded in ${report.fmt(r.seeded.totalMs / 1000, 1)} s; JSON ${r.runsMs.map((ms) => report.fmt(ms)).join(' / ')} ms, CSV ${report.fmt(r.csvMs)} ms, printable HTML (command) ${report.fmt(r.htmlMs)} ms; ` +
+        `${report.fmt(r.total.incidents)} incidents, response ${report.fmt(r.total.response.percent, 1)}%, resolution ${report.fmt(r.total.resolution.percent, 1)}% within SLA\n`,
     );
   }
 }
@@ -427,6 +465,7 @@ async function main() {
       process.stdout.write('\n');
     }
     await runExtra(extraIds, s, tmp, extra);
+    await runWebScenarios(extraIds, s, tmp, extra);
   } catch (error) {
     failure = error;
   } finally {

@@ -21,7 +21,7 @@ const listQuery = z.object({
   priority: list(PRIORITIES).optional(),
   healthModel: z.string().min(1).optional(),
   customer: z.string().min(1).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  limit: z.coerce.number().int().min(1).max(10_000).default(100),
   before: z.coerce.number().int().min(1).optional(),
 });
 

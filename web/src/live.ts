@@ -6,9 +6,13 @@ import type { Incident } from './types';
 export const active = signal<Map<number, Incident>>(new Map());
 export const connected = signal(false);
 export const loaded = signal(false);
+/** Whether every page of the active incidents has been loaded (the count is final). */
+export const complete = signal(false);
 
-const PAGE = 1000;
+const PAGE = 5000;
 let source: EventSource | null = null;
+/** Incidents the stream resolved while the pages were loading: a page may still list them. */
+const resolvedMeanwhile = new Set<number>();
 
 /** Loads every active incident (page by page) and follows the stream; a reconnect loads again. */
 export function follow(): void {
@@ -20,10 +24,9 @@ export function follow(): void {
   });
   source.addEventListener('incident', (e) => {
     const incident = JSON.parse((e as MessageEvent<string>).data) as Incident;
-    const next = new Map(active.value);
-    if (incident.status === 'resolved') next.delete(incident.id);
-    else next.set(incident.id, incident);
-    active.value = next;
+    if (incident.status === 'resolved') resolvedMeanwhile.add(incident.id);
+    else resolvedMeanwhile.delete(incident.id);
+    put(incident);
   });
   source.onerror = () => {
     connected.value = false;
@@ -44,17 +47,26 @@ export function put(incident: Incident): void {
   active.value = next;
 }
 
+/** Loads the active incidents page by page, showing each page as it comes (the newest first). */
 async function loadAll(): Promise<void> {
   const all = new Map<number, Incident>();
+  resolvedMeanwhile.clear();
   let before: number | undefined;
   for (;;) {
     const page = await api<{ incidents: Incident[] }>('GET', `/api/v1/incidents?status=open,acknowledged&limit=${PAGE}${before === undefined ? '' : `&before=${before}`}`);
     for (const i of page.incidents) all.set(i.id, i);
-    if (page.incidents.length < PAGE) break;
+    const done = page.incidents.length < PAGE;
+    // What the stream brought while the pages loaded is newer than the pages.
+    const next = new Map(all);
+    for (const id of resolvedMeanwhile) next.delete(id);
+    for (const [id, i] of active.value) {
+      const loadedOne = next.get(id);
+      if (!loadedOne || (i.updatedAt ?? '') > (loadedOne.updatedAt ?? '')) next.set(id, i);
+    }
+    active.value = next;
+    loaded.value = true;
+    complete.value = done;
+    if (done) break;
     before = page.incidents[page.incidents.length - 1]!.id;
   }
-  // What the stream brought while the pages loaded is newer than the pages.
-  for (const [id, i] of active.value) if (!all.has(id) || (i.updatedAt ?? '') > (all.get(id)!.updatedAt ?? '')) all.set(id, i);
-  active.value = all;
-  loaded.value = true;
 }

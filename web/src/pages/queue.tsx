@@ -3,7 +3,7 @@ import { acknowledgeAll, act } from '../actions';
 import { errorText } from '../api';
 import { nextDue, now, queueOrder, urgency } from '../clock';
 import { span, t } from '../i18n';
-import { active, connected, follow, loaded } from '../live';
+import { active, complete, connected, follow, loaded } from '../live';
 import { linkClick, navigate } from '../router';
 import { mayAct, person } from '../session';
 import type { Incident } from '../types';
@@ -11,7 +11,7 @@ import { NoteDialog } from './note-dialog';
 import { ErrorLine } from './error-line';
 
 /** Rows drawn at once; more on request (a storm of thousands stays quick). */
-const SHOWN = 300;
+const SHOWN = 100;
 
 interface Filters {
   healthModel: string;
@@ -139,7 +139,7 @@ export function Queue() {
     <section aria-labelledby="queue-title">
       <div class="bar">
         <h1 id="queue-title">
-          {t().queue} <span class="count">{list.length}</span>
+          {t().queue} <span class="count" aria-busy={!complete.value}>{list.length}</span>
         </h1>
         <span class={`live ${connected.value ? 'on' : 'off'}`} role="status">
           {connected.value ? t().live : t().offline}

@@ -1,0 +1,310 @@
+'use strict';
+/* global document, window, EventSource -- functions passed to page.evaluate run in the browser */
+
+/*
+ * Scenarios W and R: the console and the report (issue "console and report").
+ *
+ * W. The console in headless Chromium (Debian's, through playwright-core) against the daemon
+ *    (dist/main.js serve) on a store seeded with BENCH_CONSOLE_INCIDENTS open incidents (the SLA
+ *    scenario's seeding: through the store code, with SLA terms), one person with a token:
+ *    1. Queue: a fresh page with the session cookie opens `/`, BENCH_CONSOLE_LOADS times: the time
+ *       from navigation to the first row drawn, to every open incident loaded (the count in the
+ *       heading), and to a key press answered (j moves the focus to the next row). Target: the
+ *       queue interactive (loaded and the key answered) within 1 s.
+ *    2. Live stream: BENCH_CONSOLE_BROWSERS pages (one of them the console itself, the others
+ *       listening with EventSource only) while webhooks go in at BENCH_RATE/s for
+ *       BENCH_CONSOLE_LIVE_S seconds. For each event on each page, the delay from the change (the
+ *       incident's updatedAt) to its arrival; every incident a webhook answered must reach every
+ *       page with the same last change. Target: every change seen by every page within 1 s.
+ * R. The monthly report on a store of BENCH_REPORT_INCIDENTS incidents opened within one month
+ *    (rows written straight into the daemon's schema, with their SLA index: responses and
+ *    resolutions met, late and missing, some opened under maintenance): GET /api/v1/reports/sla
+ *    for the month grouped by health model, category and priority, BENCH_REPORT_RUNS times (the
+ *    first on a cold daemon). Target: under 3 s. CSV and the printable HTML report are timed too.
+ */
+
+const fs = require('node:fs');
+const path = require('node:path');
+const { createTraffic, webhookBody } = require('./alerts');
+const { runLoad } = require('./load');
+const processes = require('./processes');
+const { seedSlaStore } = require('./sla');
+
+const TOKEN = 'bench-console-token-2f9c1e77';
+const LAUNCH = { executablePath: process.env.BENCH_CHROMIUM || '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] };
+const DAY_MS = 86_400_000;
+
+const withPerson = (doc) => {
+  doc.set('people', doc.createNode([{ name: 'bench', role: 'responder', token: '${BENCH_CONSOLE_TOKEN}' }]));
+};
+
+function quantile(sorted, q) {
+  if (sorted.length === 0) return null;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+/** A session cookie for the person, as the console's login would set it. */
+async function sessionCookie(url) {
+  const res = await fetch(`${url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: TOKEN }) });
+  const set = res.headers.get('set-cookie') || '';
+  const [pair] = set.split(';');
+  const [name, value] = pair.split('=');
+  return { name, value, url };
+}
+
+async function measureQueue(browser, url, cookie, loads, expected) {
+  const runs = [];
+  for (let i = 0; i < loads; i++) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await context.addCookies([cookie]);
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const started = performance.now();
+    await page.goto(`${url}/`);
+    await page.locator('tr[data-incident]').first().waitFor({ timeout: 30_000 });
+    const firstRowMs = performance.now() - started;
+    await page.waitForFunction((n) => (document.querySelector('#queue-title .count') || {}).textContent === String(n), expected, { timeout: 30_000, polling: 'raf' });
+    const loadedMs = performance.now() - started;
+    const keyAt = performance.now();
+    await page.keyboard.press('j');
+    await page.locator('tbody tr.focus').nth(0).waitFor();
+    await page.waitForFunction(() => document.querySelectorAll('tbody tr')[1]?.classList.contains('focus'), null, { timeout: 10_000, polling: 'raf' });
+    const keyMs = performance.now() - keyAt;
+    runs.push({ firstRowMs, loadedMs, keyMs, interactiveMs: loadedMs + keyMs, errors });
+    await context.close();
+  }
+  return runs;
+}
+
+async function measureLive(browser, url, cookie, s) {
+  const context = await browser.newContext();
+  await context.addCookies([cookie]);
+  const pages = [];
+  // The console itself, then listeners: each records when each incident's events arrive.
+  const listen = () => {
+    window.__seen = new Map();
+    const source = new EventSource('/api/v1/stream');
+    source.addEventListener('incident', (e) => {
+      const at = Date.now();
+      const incident = JSON.parse(e.data);
+      const list = window.__seen.get(incident.id);
+      const seen = [at, Date.parse(incident.updatedAt)];
+      if (list) list.push(seen);
+      else window.__seen.set(incident.id, [seen]);
+    });
+    return new Promise((resolve) => source.addEventListener('hello', () => resolve(true)));
+  };
+  for (let i = 0; i < s.consoleBrowsers; i++) {
+    const page = await context.newPage();
+    await page.goto(i === 0 ? `${url}/` : `${url}/-/healthy`);
+    if (i === 0) await page.locator('#queue-title').waitFor();
+    await page.evaluate(listen);
+    pages.push(page);
+  }
+  const answers = [];
+  const measured = await runLoad({
+    url: `${url}/webhooks/alertmanager`,
+    connections: s.rateConnections,
+    rate: s.rate,
+    streams: s.rateStreams === null ? s.rate : s.rateStreams,
+    batch: 1,
+    traffic: createTraffic({ seed: s.seed + 7, reorder: s.reorder }),
+    body: webhookBody,
+    accepted: (status, body) => {
+      const at = Date.now();
+      const m = /"incidents"\s*:\s*\[([^\]]*)\]/.exec(body || '');
+      if (status >= 200 && status < 300 && m && m[1].trim() !== '') for (const id of m[1].split(',')) answers.push({ id: Number(id), at });
+      return Number((/"accepted"\s*:\s*(\d+)/.exec(body || '') || [0, 0])[1]);
+    },
+    seen: new Set(),
+    durationS: s.consoleLiveS,
+  });
+  // Everything sent has been answered: give the last events time to arrive.
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  // A change's delay: from its time on the incident (updatedAt, the daemon's clock, this machine's)
+  // to its arrival in the page. A webhook that only repeats an alert changes nothing and sends
+  // nothing; every incident a webhook answered must have reached every page, and its last
+  // change must be the same on every page.
+  const delays = [];
+  let unseen = 0;
+  const answered = new Set(answers.map((a) => a.id));
+  let reference = null;
+  for (const page of pages) {
+    const seen = new Map(await page.evaluate(() => [...window.__seen.entries()]));
+    for (const list of seen.values()) for (const [at, changedAt] of list) delays.push(Math.max(0, at - changedAt));
+    const last = new Map([...seen].map(([id, list]) => [id, list[list.length - 1][1]]));
+    for (const id of answered) if (!last.has(id)) unseen++;
+    if (reference === null) reference = last;
+    else for (const [id, changedAt] of reference) if (last.get(id) !== changedAt) unseen++;
+  }
+  await context.close();
+  delays.sort((a, b) => a - b);
+  return {
+    pages: pages.length,
+    webhooks: measured.requests ? measured.requests.total : answers.length,
+    webhooksPerS: measured.requests ? measured.requests.average : null,
+    changes: answered.size,
+    observations: delays.length,
+    unseen,
+    delayMs: { p50: quantile(delays, 0.5), p99: quantile(delays, 0.99), max: delays.length ? delays[delays.length - 1] : null },
+  };
+}
+
+async function runConsoleScenario(s, dir) {
+  fs.mkdirSync(dir, { recursive: true });
+  const { chromium } = require('playwright-core');
+  const dbFile = path.join(dir, 'console.db');
+  const seeded = await seedSlaStore(dbFile, { incidents: s.consoleIncidents, due: 0 });
+  const daemon = await processes.startDaemon(dir, { dbFile, configure: withPerson, env: { BENCH_CONSOLE_TOKEN: TOKEN }, timeoutMs: 120_000, nodeArgs: s.nodeArgs });
+  const browser = await chromium.launch(LAUNCH);
+  try {
+    const cookie = await sessionCookie(daemon.url);
+    const queue = await measureQueue(browser, daemon.url, cookie, s.consoleLoads, s.consoleIncidents);
+    const live = await measureLive(browser, daemon.url, cookie, s);
+    const out = { seeded: { incidents: seeded.incidents, totalMs: seeded.totalMs }, queue, live };
+    const worst = Math.max(...queue.map((r) => r.interactiveMs));
+    out.targets = [
+      { scenario: 'W', metric: `queue of ${s.consoleIncidents} open incidents interactive in Chromium, worst of ${queue.length} loads, ms`, target: 1000, value: worst, met: worst < 1000 },
+      {
+        scenario: 'W',
+        metric: `changes seen by ${live.pages} browsers at ${s.rate} webhooks/s, max delay ms`,
+        target: 1000,
+        value: live.delayMs.max,
+        met: live.unseen === 0 && live.delayMs.max !== null && live.delayMs.max <= 1000,
+      },
+    ];
+    return out;
+  } finally {
+    await browser.close();
+    await processes.stopChild(daemon.handle);
+  }
+}
+
+/**
+ * A store of `n` incidents opened within one month (UTC), written straight into the daemon's
+ * schema (the file is created and migrated by the daemon's store code first): spread over the
+ * month, the categories, priorities and health models of the example rules; four in five
+ * resolved; responses met, late or missing; some opened under maintenance.
+ */
+function seedReportStore(dbFile, n, monthStart) {
+  const started = performance.now();
+  const { openSqliteStore } = require(path.join(processes.REPO, 'dist', 'store', 'sqlite', 'sqlite-store'));
+  const store = openSqliteStore(dbFile);
+  return store.close().then(() => {
+    const Database = require('better-sqlite3');
+    const db = new Database(dbFile);
+    db.pragma('journal_mode = WAL');
+    const indexes = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name = 'incidents'").all();
+    for (const { name } of indexes) db.exec(`DROP INDEX ${name}`);
+    const models = [
+      ['online-shop', 'checkout-available', 'software', 'full_outage', 'P1'],
+      ['online-shop', 'checkout-success-rate', 'software', 'partial_outage', 'P2'],
+      ['online-shop', 'search-latency', 'software', 'defect', 'P3'],
+      ['shop-infrastructure', 'host-down', 'infrastructure', 'partial_outage', 'P3'],
+      ['shop-infrastructure', 'disk-space', 'infrastructure', 'defect', 'P4'],
+      ['web-banking', 'portal-available', 'software', 'full_outage', 'P1'],
+    ];
+    const insert = db.prepare(`INSERT INTO incidents (incident_key, status, priority, impact, category, health_model, metric, customer, title, summary,
+      group_labels, alert_count, firing_count, delivery_count, started_at, opened_at, updated_at, acknowledged_at, resolved_at, auto_resolve, hold_down_ms,
+      sla, opened_quiet) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '{}', ?, ?, ?, ?, ?, ?, ?, ?, 1, 300000, ?, ?)`);
+    const span = 30 * DAY_MS;
+    db.transaction(() => {
+      for (let i = 0; i < n; i++) {
+        const [model, metric, category, impact, priority] = models[i % models.length];
+        const openedAt = monthStart + Math.floor((i / n) * span);
+        const responseMs = priority === 'P1' ? 15 * 60_000 : priority === 'P2' ? 30 * 60_000 : 4 * 3_600_000;
+        const resolutionMs = priority === 'P1' ? 4 * 3_600_000 : priority === 'P2' ? 8 * 3_600_000 : 72 * 3_600_000;
+        const resolved = i % 5 !== 0;
+        const respondAfter = i % 7 === 0 ? null : (i % 11 === 0 ? 2 : 0.5) * responseMs;
+        const resolveAfter = (i % 13 === 0 ? 1.5 : 0.6) * resolutionMs;
+        const respondedAt = respondAfter === null ? null : openedAt + respondAfter;
+        const resolvedAt = resolved ? openedAt + resolveAfter : null;
+        const sla = JSON.stringify({
+          policy: 'standard',
+          responseDueAt: openedAt + responseMs,
+          respondedAt,
+          responseBreached: respondAfter !== null && respondAfter > responseMs,
+          resolutionDueAt: openedAt + resolutionMs,
+          resolutionBreached: resolved && resolveAfter > resolutionMs,
+          paused: false,
+          pausedSeconds: 0,
+          pausedSince: null,
+        });
+        insert.run(
+          `${model}/${metric}{instance="h${i}"}#${i}`,
+          resolved ? 'resolved' : 'open',
+          priority,
+          impact,
+          category,
+          model,
+          metric,
+          i % 3 === 0 ? 'acme' : null,
+          `${metric} on h${i}`,
+          `${metric} on h${i}: 1 alert(s)`,
+          1 + (i % 4),
+          resolved ? 0 : 1,
+          1 + (i % 9),
+          openedAt - 30_000,
+          openedAt,
+          resolvedAt ?? openedAt,
+          respondedAt,
+          resolvedAt,
+          sla,
+          i % 50 === 0 ? 'maintenance' : null,
+        );
+      }
+    })();
+    db.transaction(() => {
+      for (const { sql } of indexes) db.exec(sql);
+    })();
+    db.close();
+    return { incidents: n, totalMs: Math.round(performance.now() - started) };
+  });
+}
+
+async function runReportScenario(s, dir) {
+  fs.mkdirSync(dir, { recursive: true });
+  const dbFile = path.join(dir, 'report.db');
+  const monthStart = Date.UTC(2026, 9, 1);
+  const seeded = await seedReportStore(dbFile, s.reportIncidents, monthStart);
+  const daemon = await processes.startDaemon(dir, { dbFile, configure: withPerson, env: { BENCH_CONSOLE_TOKEN: TOKEN }, timeoutMs: 300_000, nodeArgs: s.nodeArgs });
+  try {
+    const timed = async (query) => {
+      const t0 = performance.now();
+      const res = await fetch(`${daemon.url}/api/v1/reports/sla?${query}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      const text = await res.text();
+      return { ms: performance.now() - t0, status: res.status, text };
+    };
+    const month = 'from=2026-10-01&to=2026-11-01&groupBy=healthModel,category,priority';
+    const runs = [];
+    let total = null;
+    for (let i = 0; i < s.reportRuns; i++) {
+      const r = await timed(month);
+      if (r.status !== 200) throw new Error(`the report answered ${r.status}: ${r.text.slice(0, 300)}`);
+      total = JSON.parse(r.text).total;
+      runs.push(r.ms);
+    }
+    const csv = await timed(`${month}&format=csv`);
+    // The printable report, by the command line on the same store (read-only).
+    const t0 = performance.now();
+    const { execFileSync } = require('node:child_process');
+    execFileSync(process.execPath, [path.join(processes.REPO, 'dist', 'main.js'), 'report', '--config', daemon.config, '--db', dbFile, '--from', '2026-10-01', '--to', '2026-11-01', '--format', 'html', '--out', path.join(dir, 'report.html')], {
+      env: { ...process.env, BENCH_CONSOLE_TOKEN: TOKEN },
+    });
+    const htmlMs = performance.now() - t0;
+    const worst = Math.max(...runs);
+    return {
+      seeded,
+      runsMs: runs,
+      csvMs: csv.ms,
+      htmlMs,
+      total,
+      targets: [{ scenario: 'R', metric: `monthly report over ${s.reportIncidents >= 1e6 ? `${s.reportIncidents / 1e6}M` : s.reportIncidents} incidents, worst of ${runs.length} (first cold), ms`, target: 3000, value: worst, met: worst < 3000 }],
+    };
+  } finally {
+    await processes.stopChild(daemon.handle);
+  }
+}
+
+module.exports = { runConsoleScenario, runReportScenario };
