@@ -78,8 +78,9 @@ async function measureQueue(browser, url, cookie, loads, expected) {
 }
 
 async function measureLive(browser, url, cookie, s) {
-  const context = await browser.newContext();
-  await context.addCookies([cookie]);
+  // A context per page, as each person has a browser of their own (a browser keeps at most six
+  // connections to one host, and each stream holds one).
+  const contexts = [];
   const pages = [];
   // The console itself, then listeners: each records when each incident's events arrive.
   const listen = () => {
@@ -96,6 +97,9 @@ async function measureLive(browser, url, cookie, s) {
     return new Promise((resolve) => source.addEventListener('hello', () => resolve(true)));
   };
   for (let i = 0; i < s.consoleBrowsers; i++) {
+    const context = await browser.newContext();
+    await context.addCookies([cookie]);
+    contexts.push(context);
     const page = await context.newPage();
     await page.goto(i === 0 ? `${url}/` : `${url}/-/healthy`);
     if (i === 0) await page.locator('#queue-title').waitFor();
@@ -138,7 +142,7 @@ async function measureLive(browser, url, cookie, s) {
     if (reference === null) reference = last;
     else for (const [id, changedAt] of reference) if (last.get(id) !== changedAt) unseen++;
   }
-  await context.close();
+  for (const context of contexts) await context.close();
   delays.sort((a, b) => a - b);
   return {
     pages: pages.length,

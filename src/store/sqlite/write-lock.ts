@@ -32,9 +32,13 @@ export class WriteLock {
     return result;
   }
 
-  /** Runs a read after the work in progress, so that it never sees a unit's uncommitted changes. */
+  /**
+   * Runs a read in its turn among the writers: after the work queued before it, before the work
+   * queued after it, so that it never sees a unit's uncommitted changes and is never starved by
+   * a steady stream of batches (waiting for the lock to be idle would be, under load).
+   */
   read<T>(query: () => T): Promise<T> {
-    return this.busy ? this.idle().then(query) : settle(query);
+    return this.busy ? this.run(query) : settle(query);
   }
 
   /** Resolves once no work holds the lock (for reads that must not see a unit in progress). */
