@@ -26,7 +26,7 @@ export function follow(): void {
     const incident = JSON.parse((e as MessageEvent<string>).data) as Incident;
     if (incident.status === 'resolved') resolvedMeanwhile.add(incident.id);
     else resolvedMeanwhile.delete(incident.id);
-    put(incident);
+    later(incident);
   });
   source.onerror = () => {
     connected.value = false;
@@ -39,11 +39,35 @@ export function unfollow(): void {
   connected.value = false;
 }
 
-/** Puts one incident as an action answered it. */
+/** Puts one incident as an action answered it, at once. */
 export function put(incident: Incident): void {
+  pending.set(incident.id, incident);
+  apply();
+}
+
+/**
+ * Changes from the stream wait here and are applied together at most every APPLY_MS: during a
+ * storm hundreds arrive each second, and drawing the queue once per change would fall behind.
+ */
+const pending = new Map<number, Incident>();
+const APPLY_MS = 150;
+let applyTimer: ReturnType<typeof setTimeout> | null = null;
+
+function later(incident: Incident): void {
+  pending.set(incident.id, incident);
+  applyTimer ??= setTimeout(apply, APPLY_MS);
+}
+
+function apply(): void {
+  if (applyTimer !== null) clearTimeout(applyTimer);
+  applyTimer = null;
+  if (pending.size === 0) return;
   const next = new Map(active.value);
-  if (incident.status === 'resolved') next.delete(incident.id);
-  else next.set(incident.id, incident);
+  for (const [id, incident] of pending) {
+    if (incident.status === 'resolved') next.delete(id);
+    else next.set(id, incident);
+  }
+  pending.clear();
   active.value = next;
 }
 
