@@ -81,6 +81,11 @@ export async function runReport(args: string[], out: NodeJS.WritableStream = pro
     else out.write(text);
     return 0;
   } catch (error) {
+    if (error instanceof Error && /no such (index|column|table)/.test(error.message)) {
+      // The store is opened read-only and not migrated: one from an older version lacks the report's columns.
+      err.write(`the store ${loaded.storePath} is from an older incident-bridge: start the daemon on it once (it migrates the store), then run the report\n`);
+      return 1;
+    }
     if (!(error instanceof ReportRequestError)) throw error;
     err.write(`--${error.field === 'groupBy' ? 'group-by' : error.field}: ${error.message}\n`);
     return 1;

@@ -8,8 +8,9 @@ import { sessionIdOf } from '../people/authenticate-person';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
- * Refuses a request that changes state on behalf of a browser that did not mean it (403
- * `forbidden`, counted with reason `csrf`), on the API and the reload endpoint:
+ * Refuses a request that changes state (any method but GET, HEAD, OPTIONS, whatever its path or
+ * its spelling) on behalf of a browser that did not mean it (403 `forbidden`, counted with reason
+ * `csrf`):
  * - one a browser marks as coming from another site (`Sec-Fetch-Site: cross-site` or
  *   `same-site`), or whose `Origin` is not this server's host;
  * - one that a console session authenticates (no `Authorization` header) without the session's
@@ -20,7 +21,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export function csrfGuard(deps: { metrics: Metrics; logger: Logger }): RequestHandler {
   deps.metrics.apiAuthRefusals.inc({ reason: 'csrf' }, 0);
   return (req, _res, next) => {
-    if (SAFE_METHODS.has(req.method) || !(req.path.startsWith('/api/') || req.path === '/-/reload')) return next();
+    if (SAFE_METHODS.has(req.method)) return next();
     const refuse = (why: string) => {
       deps.metrics.apiAuthRefusals.inc({ reason: 'csrf' });
       deps.logger.warn('api request refused', { method: req.method, path: req.path.slice(0, 200), status: 403, reason: 'csrf', why });
@@ -31,7 +32,7 @@ export function csrfGuard(deps: { metrics: Metrics; logger: Logger }): RequestHa
     const origin = req.headers.origin;
     if (origin !== undefined && origin !== 'null' && hostOf(origin) !== req.headers.host) return refuse('a request from another origin');
     if (origin === 'null') return refuse('a request from an opaque origin');
-    if (req.path.toLowerCase().replace(/\/$/, '') === '/api/v1/session' || req.headers.authorization !== undefined) return next();
+    if (req.path.toLowerCase().replace(/\/+$/, '') === '/api/v1/session' || req.headers.authorization !== undefined) return next();
     const session = sessionIdOf(req.headers);
     if (session === null) return next();
     const token = req.headers['x-csrf-token'];

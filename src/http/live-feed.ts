@@ -8,11 +8,15 @@ import { customerIncidentJson, incidentJson } from './incident-view';
 const COALESCE_MS = 100;
 /** A comment line this often keeps proxies and browsers from closing an idle stream. */
 const KEEPALIVE_MS = 15_000;
+/** A stream whose client reads nothing (a laptop asleep) is ended once this much waits unsent; it reconnects and reloads. */
+const MAX_UNSENT_BYTES = 1 << 20;
 
 interface Subscriber {
   res: Response;
   /** The customer whose incidents alone it sees (a customer's person), or null for all. */
   customer: string | null;
+  /** Whether what admitted it still holds (its session not ended or expired, its person still configured). */
+  alive: () => boolean;
 }
 
 /**
@@ -26,6 +30,7 @@ export class LiveFeed {
   private pending = new Set<number>();
   private timer: NodeJS.Timeout | null = null;
   private readonly keepalive: NodeJS.Timeout;
+  private closed = false;
 
   constructor(private readonly deps: { readModel: IncidentReadModel; clock: Clock; logger: Logger }) {
     this.keepalive = setInterval(() => this.each((s) => s.res.write(': keepalive\n\n')), KEEPALIVE_MS);
@@ -37,13 +42,21 @@ export class LiveFeed {
     return this.subscribers.size;
   }
 
-  /** Opens a stream on the response; it ends when the client goes or the feed closes. */
-  subscribe(res: Response, customer: string | null): void {
+  /**
+   * Opens a stream on the response; it ends when the client goes, when `alive()` no longer holds
+   * (checked at each write and keepalive), or when the feed closes. After the feed closed (the
+   * daemon stops) a stream is refused with 503.
+   */
+  subscribe(res: Response, customer: string | null, alive: () => boolean = () => true): void {
+    if (this.closed) {
+      res.status(503).set('Connection', 'close').json({ error: 'stopping', message: 'the daemon is stopping', detail: null });
+      return;
+    }
     res.status(200);
     res.set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' });
     res.flushHeaders();
     res.write(`retry: 2000\nevent: hello\ndata: ${JSON.stringify({ at: this.deps.clock.now().toISOString() })}\n\n`);
-    const subscriber = { res, customer };
+    const subscriber = { res, customer, alive };
     this.subscribers.add(subscriber);
     res.on('close', () => this.subscribers.delete(subscriber));
   }
@@ -57,6 +70,7 @@ export class LiveFeed {
 
   /** Ends every stream (the daemon stops): an open stream would keep the server from closing. */
   close(): void {
+    this.closed = true;
     clearInterval(this.keepalive);
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
@@ -98,6 +112,11 @@ export class LiveFeed {
   private each(write: (s: Subscriber) => void): void {
     for (const s of this.subscribers) {
       try {
+        if (!s.alive() || s.res.writableLength > MAX_UNSENT_BYTES) {
+          this.subscribers.delete(s);
+          s.res.end();
+          continue;
+        }
         write(s);
       } catch {
         this.subscribers.delete(s);

@@ -55,9 +55,10 @@ export function sessionRoute(deps: { people: People; sessions: SessionStore; met
     const person = personOf(res);
     res.set('Cache-Control', 'no-store');
     // The console's session gets its CSRF token with the person (see csrf-guard.ts).
-    const session = person !== null && req.headers.authorization === undefined ? sessionIdOf(req.headers) : null;
+    // Whenever a cookie is there, even with no people (another daemon on this host may have set it).
+    const session = req.headers.authorization === undefined ? sessionIdOf(req.headers) : null;
     const csrf = session === null ? {} : { csrfToken: csrfTokenOf(session) };
-    res.json(person ? { ...personJson(person), ...csrf } : { name: null, displayName: null, role: null, lines: [], customer: null });
+    res.json(person ? { ...personJson(person), ...csrf } : { name: null, displayName: null, role: null, lines: [], customer: null, ...csrf });
   });
 
   return router;

@@ -51,6 +51,13 @@ export class SessionStore {
     return { name: session.name };
   }
 
+  /** Whether a session id is live now, without extending its life (an open stream does not keep it alive). */
+  live(id: string): boolean {
+    if (!SESSION_ID.test(id)) return false;
+    const session = this.sessions.get(keyOf(id));
+    return session !== undefined && session.expiresAt > this.now();
+  }
+
   /** Ends a session and returns the name it stood for; null when there was none. */
   end(id: string): string | null {
     if (!SESSION_ID.test(id)) return null;

@@ -210,6 +210,10 @@ describe('the console session', () => {
       expect([without.status, without.json.error, without.json.detail]).toEqual([403, 'forbidden', { reason: 'csrf' }]);
       expect((await callApi(t.url, 'POST', '/-/reload', { headers: { cookie, 'x-csrf-token': `${token.slice(0, -1)}x` } })).status).toBe(403);
       expect((await callApi(t.url, 'POST', '/-/reload', { headers: { cookie, 'x-csrf-token': token } })).status).toBe(200);
+      // No spelling of a path escapes it.
+      for (const path of ['/-/RELOAD', '/-/reload/', '/API/v1/incidents/1/comment']) {
+        expect((await callApi(t.url, 'POST', path, { headers: { cookie }, body: { note: 'x' } })).json.detail).toEqual({ reason: 'csrf' });
+      }
       // Another session's token is not this one's.
       const other = await callApi(t.url, 'POST', '/api/v1/session', { body: { token: TOKENS.admin } });
       expect((await callApi(t.url, 'POST', '/-/reload', { headers: { cookie, 'x-csrf-token': other.json.csrfToken as string } })).status).toBe(403);

@@ -88,6 +88,24 @@ describe('GET /api/v1/stream: the console live stream', () => {
     await acme.close();
   });
 
+  test('a stream opened with a session ends when the session does', async () => {
+    const login = await fetch(`${t.url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: ENV.T_ANNA }) });
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const res = await fetch(`${t.url}/api/v1/stream`, { headers: { cookie } });
+    expect(res.status).toBe(200);
+    let text = '';
+    const ended = (async () => {
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) text += Buffer.from(chunk).toString();
+    })();
+    const csrf = ((await login.json()) as { csrfToken: string }).csrfToken;
+    expect((await fetch(`${t.url}/api/v1/session`, { method: 'DELETE', headers: { cookie, 'x-csrf-token': csrf } })).status).toBe(204);
+    // The next change to go out finds the session gone and ends the stream instead.
+    await t.post('alertmanager', probe('https://shop.acme.example/health'));
+    await ended;
+    expect(text).toContain('event: hello');
+    expect(text).not.toContain('event: incident');
+  });
+
   test('the stream needs a person, and the daemon stops with streams open', async () => {
     expect((await fetch(`${t.url}/api/v1/stream`)).status).toBe(401);
     const open = await openStream(t, ENV.T_ANNA);

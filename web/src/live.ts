@@ -11,8 +11,13 @@ export const complete = signal(false);
 
 const PAGE = 5000;
 let source: EventSource | null = null;
-/** Incidents the stream resolved while the pages were loading: a page may still list them. */
-const resolvedMeanwhile = new Set<number>();
+/**
+ * What the stream brought since the current load began: newer than the pages, which may still
+ * list an incident the stream has since resolved. Anything else the console held before (from
+ * an earlier connection) is replaced by the pages: an incident resolved while the stream was
+ * down is in no page and goes.
+ */
+const streamedMeanwhile = new Map<number, Incident>();
 
 /** Loads every active incident (page by page) and follows the stream; a reconnect loads again. */
 export function follow(): void {
@@ -24,8 +29,7 @@ export function follow(): void {
   });
   source.addEventListener('incident', (e) => {
     const incident = JSON.parse((e as MessageEvent<string>).data) as Incident;
-    if (incident.status === 'resolved') resolvedMeanwhile.add(incident.id);
-    else resolvedMeanwhile.delete(incident.id);
+    streamedMeanwhile.set(incident.id, incident);
     later(incident);
   });
   source.onerror = () => {
@@ -74,18 +78,18 @@ function apply(): void {
 /** Loads the active incidents page by page, showing each page as it comes (the newest first). */
 async function loadAll(): Promise<void> {
   const all = new Map<number, Incident>();
-  resolvedMeanwhile.clear();
+  streamedMeanwhile.clear();
   let before: number | undefined;
   for (;;) {
     const page = await api<{ incidents: Incident[] }>('GET', `/api/v1/incidents?status=open,acknowledged&limit=${PAGE}${before === undefined ? '' : `&before=${before}`}`);
     for (const i of page.incidents) all.set(i.id, i);
     const done = page.incidents.length < PAGE;
-    // What the stream brought while the pages loaded is newer than the pages.
     const next = new Map(all);
-    for (const id of resolvedMeanwhile) next.delete(id);
-    for (const [id, i] of active.value) {
-      const loadedOne = next.get(id);
-      if (!loadedOne || (i.updatedAt ?? '') > (loadedOne.updatedAt ?? '')) next.set(id, i);
+    for (const [id, i] of streamedMeanwhile) {
+      const paged = next.get(id);
+      if (paged && (paged.updatedAt ?? '') > (i.updatedAt ?? '')) continue;
+      if (i.status === 'resolved') next.delete(id);
+      else next.set(id, i);
     }
     active.value = next;
     loaded.value = true;
