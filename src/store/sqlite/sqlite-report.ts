@@ -11,29 +11,21 @@ const COLUMN: Record<ReportDimension, string> = {
 };
 
 /**
- * The per-incident facts a report sums, from the row and its SLA index (the `sla` JSON's figures,
- * kept in columns by triggers, migration 014; `sla_paused` is set exactly when there is an index):
- * when the response came (the index's, else the acknowledge of an incident without SLA terms),
- * whether its SLA counts, and whether each clock was breached as of `@now`: flagged, met after
- * its due time, or unmet, running and past due. Flat expressions over plain columns: the pass over
- * a month of a million incidents is spent in the scan and the grouping, not in the arithmetic.
+ * The per-incident facts a report sums, from the columns migration 014 keeps by triggers: the
+ * response time, and each clock's state as of the last change (NULL counts for nothing, 1 met
+ * in time, 2 breached, 0 not met yet), which the report reads as breached when its due time has
+ * passed while the clock runs (`@now`). Plain columns and few operations per row: the pass over a
+ * month of a million incidents is spent in the scan.
  */
 const factsOf = (extra: string): string => `
-  SELECT ${extra}health_model, category, priority, impact, customer, status, opened_at, resolved_at, resp, counted, quiet, response_due, resolution_due,
-    (response_flag OR resp > response_due OR (resp IS NULL AND status <> 'resolved' AND NOT paused AND response_due <= @now)) AS response_breached,
-    (resolution_flag OR (status = 'resolved' AND resolved_at > resolution_due) OR (status <> 'resolved' AND NOT paused AND resolution_due <= @now)) AS resolution_breached
-  FROM (
-    SELECT ${extra}health_model, category, priority, impact, customer, status, opened_at, resolved_at,
-      iif(sla_paused IS NULL, acknowledged_at, sla_responded_at) AS resp,
-      (sla_paused IS NOT NULL AND (opened_quiet IS NULL OR opened_quiet = 'inhibition')) AS counted,
-      (opened_quiet = 'maintenance' OR opened_quiet = 'silence') IS 1 AS quiet,
-      coalesce(sla_paused, 0) AS paused,
-      sla_response_due_at AS response_due,
-      sla_resolution_due_at AS resolution_due,
-      coalesce(sla_response_breached, 0) AS response_flag,
-      coalesce(sla_resolution_breached, 0) AS resolution_flag
-    FROM incidents INDEXED BY incidents_report
-    WHERE opened_at >= @from AND opened_at < @to AND (@customer IS NULL OR customer = @customer))`;
+  SELECT ${extra}health_model, category, priority, impact, customer, status, opened_at, resolved_at,
+    rep_responded_at AS resp, rep_response, rep_resolution, sla_response_due_at AS response_due, sla_resolution_due_at AS resolution_due,
+    opened_quiet IN ('maintenance', 'silence') IS 1 AS quiet,
+    rep_response = 2 OR (rep_response = 0 AND status <> 'resolved' AND sla_paused = 0 AND sla_response_due_at <= @now) AS response_breached,
+    rep_resolution = 2 OR (rep_resolution = 0 AND sla_paused = 0 AND sla_resolution_due_at <= @now) AS resolution_breached
+  FROM incidents INDEXED BY incidents_report
+  WHERE opened_at >= @from AND opened_at < @to AND (@customer IS NULL OR customer = @customer)`;
+
 /** The facts the sums need: every column in the index incidents_report, so the pass reads the index alone, in its group order. */
 const FACTS = factsOf('');
 /** The facts of the breaches list, with what it shows of each incident. */
@@ -68,9 +60,9 @@ export class SqliteReport {
         -- The line the breach was told to (its timeline entry), else the incident's line now.
         coalesce((SELECT t.detail ->> '$.line' FROM timeline t WHERE t.incident_id = b.id AND t.event = 'sla_breached' AND t.detail ->> '$.clock' = b.clock ORDER BY t.id LIMIT 1), line) AS line
       FROM (
-        SELECT *, 'response' AS clock, response_due AS due_at, resp AS met_at FROM (${BREACH_FACTS}) WHERE counted AND response_breached
+        SELECT *, 'response' AS clock, response_due AS due_at, resp AS met_at FROM (${BREACH_FACTS}) WHERE response_breached
         UNION ALL
-        SELECT *, 'resolution' AS clock, resolution_due AS due_at, CASE WHEN status = 'resolved' THEN resolved_at END AS met_at FROM (${BREACH_FACTS}) WHERE counted AND resolution_breached
+        SELECT *, 'resolution' AS clock, resolution_due AS due_at, CASE WHEN status = 'resolved' THEN resolved_at END AS met_at FROM (${BREACH_FACTS}) WHERE resolution_breached
       ) AS b ORDER BY due_at DESC, id DESC LIMIT @limit`);
     const rows = this.breachList.all({ ...params(s), limit }) as Record<string, unknown>[];
     return rows.map((r) => ({
@@ -127,10 +119,10 @@ export class SqliteReport {
           SUM(resp - opened_at) AS acknowledgeMs,
           SUM(status = 'resolved') AS resolved,
           SUM(CASE WHEN status = 'resolved' THEN resolved_at - opened_at END) AS resolveMs,
-          SUM(counted AND resp IS NOT NULL AND NOT response_breached) AS responseMet,
-          SUM(counted AND response_breached) AS responseBreached,
-          SUM(counted AND status = 'resolved' AND NOT resolution_breached) AS resolutionMet,
-          SUM(counted AND resolution_breached) AS resolutionBreached,
+          SUM(rep_response = 1) AS responseMet,
+          SUM(response_breached) AS responseBreached,
+          SUM(rep_resolution = 1) AS resolutionMet,
+          SUM(resolution_breached) AS resolutionBreached,
           SUM(quiet) AS suppressed
         FROM (${FACTS})
         ${groupBy.length > 0 ? `GROUP BY ${groupBy.map((d) => COLUMN[d]).join(', ')} ORDER BY ${groupBy.map((d) => COLUMN[d]).join(', ')}` : ''}`;

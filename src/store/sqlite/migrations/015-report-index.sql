@@ -4,6 +4,6 @@
 -- period is a range of opened_at within each group. It replaces the index on opened_at.
 DROP INDEX incidents_by_opened;
 CREATE INDEX incidents_report ON incidents (
-  health_model, category, priority, opened_at, impact, customer, status, resolved_at, acknowledged_at, opened_quiet,
-  sla_paused, sla_response_due_at, sla_responded_at, sla_response_breached, sla_resolution_due_at, sla_resolution_breached
+  health_model, category, priority, opened_at, impact, customer, status, resolved_at, opened_quiet,
+  rep_responded_at, rep_response, rep_resolution, sla_paused, sla_response_due_at, sla_resolution_due_at
 );
