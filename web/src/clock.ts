@@ -28,12 +28,20 @@ export function urgency(i: Incident, at: number): 'ok' | 'warning' | 'breach' | 
 
 const RANK = { P1: 1, P2: 2, P3: 3, P4: 4 } as const;
 
+/** Each incident's due time for sorting, computed once per version of it (a sort compares each many times). */
+const dueKeys = new WeakMap<Incident, number>();
+function dueKey(i: Incident): number {
+  let key = dueKeys.get(i);
+  if (key === undefined) dueKeys.set(i, (key = nextDue(i)?.dueAt ?? Infinity));
+  return key;
+}
+
 /** Queue order: priority, then the time left on the SLA (none last), then the oldest first. */
 export function queueOrder(a: Incident, b: Incident): number {
   const p = RANK[a.priority] - RANK[b.priority];
   if (p !== 0) return p;
-  const da = nextDue(a)?.dueAt ?? Infinity;
-  const db = nextDue(b)?.dueAt ?? Infinity;
+  const da = dueKey(a);
+  const db = dueKey(b);
   if (da !== db) return da < db ? -1 : 1;
   return a.id - b.id;
 }

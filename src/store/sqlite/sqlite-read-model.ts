@@ -2,6 +2,10 @@ import type Database from 'better-sqlite3';
 import type { DueStep } from '../../core/sla-terms';
 import type { AlertRecord, IncidentDetail, IncidentFilter, IncidentReadModel, IncidentRecord, NotificationRecord, PastResolution, ReportBreach, ReportMetric, ReportSelection, ReportTally } from '../store';
 import { SqliteReport } from './sqlite-report';
+import { INCIDENT_COLUMNS } from './rows';
+
+/** The columns an incident record reads: not the report's, which a listing would only carry along. */
+const LISTED_COLUMNS = [...new Set(Object.values(INCIDENT_COLUMNS))].join(', ');
 import { slaTermsOf } from './sla-terms-registry';
 import { RESOLUTION_COLUMNS, STORE_LOOKUPS, alertFromRow, incidentFromRow, notificationFromRow, resolutionFromRow, resolutionsQuery, stepsOf, timelineFromRow } from './rows';
 import { writeLockOf } from './write-lock';
@@ -58,7 +62,12 @@ export class SqliteReadModel implements IncidentReadModel {
   listIncidents(filter: IncidentFilter): Promise<IncidentRecord[]> {
     const where: string[] = [];
     const params: unknown[] = [];
-    if (filter.status?.length) {
+    const statuses = new Set(filter.status ?? []);
+    const active = statuses.size === 2 && statuses.has('open') && statuses.has('acknowledged');
+    if (active) {
+      // The active incidents (the console's queue): their partial index holds them alone, in id order, no sort.
+      where.push("status <> 'resolved'");
+    } else if (filter.status?.length) {
       where.push(`status IN (${filter.status.map(() => '?').join(', ')})`);
       params.push(...filter.status);
     }
@@ -78,7 +87,7 @@ export class SqliteReadModel implements IncidentReadModel {
       where.push('id < ?');
       params.push(filter.beforeId);
     }
-    const sql = `SELECT * FROM incidents ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
+    const sql = `SELECT ${LISTED_COLUMNS} FROM incidents ${active ? 'INDEXED BY incidents_active_ids ' : ''}${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
     params.push(filter.limit);
     let statement = this.listings.get(sql);
     if (!statement) {
