@@ -1,4 +1,7 @@
 import type { PrintableReport, ReportFigures } from '../incidents/sla-report';
+import { escapeHtml as esc } from '../notify/message-content';
+import { en } from '../notify/locales/en';
+import { formatDuration } from '../notify/sla-lines';
 
 /**
  * The monthly SLA report as one HTML document a support company sends its customer: summary with
@@ -144,20 +147,9 @@ function fmtNumber(v: number): string {
 }
 
 function dur(seconds: number | null): string {
-  if (seconds === null) return '—';
-  const s = Math.round(seconds);
-  if (s < 60) return `${s} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min`;
-  const h = Math.floor(m / 60);
-  if (h < 48) return `${h} h ${m % 60} min`;
-  return `${Math.floor(h / 24)} d ${h % 24} h`;
+  return seconds === null ? '—' : formatDuration(seconds * 1000, en);
 }
 
 function time(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').slice(0, 16);
-}
-
-function esc(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }

@@ -2,7 +2,8 @@ import type { RequestHandler } from 'express';
 import { AppError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { Metrics } from '../core/metrics';
-import { csrfTokenMatches } from '../people/csrf';
+import { csrfTokenOf } from '../people/csrf';
+import { secretEquals } from './authenticate';
 import { sessionIdOf } from '../people/authenticate-person';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -36,7 +37,7 @@ export function csrfGuard(deps: { metrics: Metrics; logger: Logger }): RequestHa
     const session = sessionIdOf(req.headers);
     if (session === null) return next();
     const token = req.headers['x-csrf-token'];
-    if (!csrfTokenMatches(session, typeof token === 'string' ? token : undefined)) return refuse('a console request without its CSRF token');
+    if (typeof token !== 'string' || !secretEquals(token, csrfTokenOf(session))) return refuse('a console request without its CSRF token');
     next();
   };
 }

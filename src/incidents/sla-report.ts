@@ -86,12 +86,17 @@ export function parseGroupBy(text: string | undefined): ReportDimension[] {
  * ReportTally). Throws ReportRequestError on a bad request.
  */
 export async function slaReport(readModel: IncidentReadModel, request: ReportRequest, now: number): Promise<SlaReport> {
+  return (await reportWithTallies(readModel, request, now)).report;
+}
+
+/** The report and the sums of its groups (from which coarser groupings add up without another pass). */
+async function reportWithTallies(readModel: IncidentReadModel, request: ReportRequest, now: number): Promise<{ report: SlaReport; tallies: ReportTally[] }> {
   const { fromMs, toMs, timezone } = reportPeriod(request);
   const groupBy = [...(request.groupBy ?? [])];
   const selection = { fromMs, toMs, now, groupBy, ...(request.customer === undefined ? {} : { customer: request.customer }) };
   const tallies = await readModel.reportTallies(selection);
   const total = groupBy.length === 0 ? (tallies[0] ?? emptyTally()) : tallies.reduce(add, emptyTally());
-  return {
+  const report: SlaReport = {
     from: request.from,
     to: request.to,
     timezone,
@@ -100,6 +105,7 @@ export async function slaReport(readModel: IncidentReadModel, request: ReportReq
     groups: groupBy.length === 0 ? [] : tallies.map((t) => ({ key: t.key, ...figuresOf(t) })),
     total: figuresOf(total),
   };
+  return { report, tallies };
 }
 
 /** The contract's figures from a group's sums. */
@@ -186,12 +192,14 @@ const NOISIEST_SHOWN = 10;
  * which line), the noisiest metrics, the recurring ones, and the change against the period before.
  */
 export async function printableReport(readModel: IncidentReadModel, request: ReportRequest, now: number, target: number): Promise<PrintableReport> {
-  const report = await slaReport(readModel, { ...request, groupBy: request.groupBy?.length ? request.groupBy : ['healthModel', 'category', 'priority'] }, now);
+  const grouped = await reportWithTallies(readModel, { ...request, groupBy: request.groupBy?.length ? request.groupBy : ['healthModel', 'category', 'priority'] }, now);
+  const report = grouped.report;
   const { fromMs, toMs, timezone } = reportPeriod(request);
   const selection = { fromMs, toMs, now, groupBy: [] as ReportDimension[], ...(request.customer === undefined ? {} : { customer: request.customer }) };
   const prev = previousPeriod(request.from, request.to, timezone);
   const previous = await slaReport(readModel, { ...request, ...prev, groupBy: [] }, now);
-  const byModel = (await slaReport(readModel, { ...request, groupBy: ['healthModel'] }, now)).groups;
+  // By health model: added up from the report's groups when they are finer, else a pass of its own.
+  const byModel = report.groupBy.includes('healthModel') ? byHealthModel(grouped.tallies) : (await slaReport(readModel, { ...request, groupBy: ['healthModel'] }, now)).groups;
   const days: number[] = [];
   for (let d = DateTime.fromMillis(fromMs, { zone: timezone }); d.toMillis() < toMs; d = d.plus({ days: 1 })) days.push(d.toMillis());
   const counts = await readModel.reportCounts(selection, [...days, toMs]);
@@ -209,6 +217,18 @@ export async function printableReport(readModel: IncidentReadModel, request: Rep
     recurring: metrics.filter((m) => m.incidents > 1),
     generatedAt: now,
   };
+}
+
+/** Groups' sums added up by health model, in the order of the health models (none first, as SQL sorts it). */
+function byHealthModel(tallies: readonly ReportTally[]): SlaReport['groups'] {
+  const models = new Map<string | null, ReportTally>();
+  for (const t of tallies) {
+    const model = t.key.healthModel ?? null;
+    models.set(model, add(models.get(model) ?? emptyTally(), t));
+  }
+  return [...models]
+    .sort(([a], [b]) => (a === b ? 0 : a === null ? -1 : b === null ? 1 : a < b ? -1 : 1))
+    .map(([healthModel, t]) => ({ key: { healthModel }, ...figuresOf(t) }));
 }
 
 /** The period before [from, to): the months before when both are the first of a month, else as many days before. */

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 
 /**
  * The CSRF token of a console session: a digest of its id. Only a page that could read the
@@ -6,12 +6,4 @@ import { createHash, timingSafeEqual } from 'node:crypto';
  */
 export function csrfTokenOf(sessionId: string): string {
   return createHash('sha256').update(`csrf\0${sessionId}`).digest('base64url');
-}
-
-/** Whether `given` is the session's CSRF token, compared in constant time. */
-export function csrfTokenMatches(sessionId: string, given: string | undefined): boolean {
-  if (given === undefined) return false;
-  const expected = Buffer.from(csrfTokenOf(sessionId));
-  const actual = Buffer.from(given);
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
 }

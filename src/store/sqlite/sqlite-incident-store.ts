@@ -52,7 +52,7 @@ export class SqliteIncidentStore implements IncidentStore {
     let touched: number[] = [];
     const committed = this.lock.run(async () => {
       const results = await this.transaction(units);
-      touched = [...this.tx.touched];
+      if (this.listeners.size > 0) touched = [...this.tx.touched];
       this.tx.touched.clear();
       return results;
     });

@@ -15,22 +15,6 @@ ALTER TABLE incidents ADD COLUMN rep_responded_at INTEGER;
 ALTER TABLE incidents ADD COLUMN rep_response INTEGER;
 ALTER TABLE incidents ADD COLUMN rep_resolution INTEGER;
 
-UPDATE incidents SET
-  sla_paused = sla ->> '$.paused',
-  sla_response_due_at = sla ->> '$.responseDueAt',
-  sla_resolution_due_at = sla ->> '$.resolutionDueAt',
-  rep_responded_at = CASE WHEN sla IS NULL THEN acknowledged_at ELSE sla ->> '$.respondedAt' END,
-  rep_response = CASE
-    WHEN sla IS NULL OR opened_quiet IN ('maintenance', 'silence') THEN NULL
-    WHEN sla ->> '$.responseBreached' OR sla ->> '$.respondedAt' > sla ->> '$.responseDueAt' THEN 2
-    WHEN sla ->> '$.respondedAt' IS NOT NULL THEN 1
-    ELSE 0 END,
-  rep_resolution = CASE
-    WHEN sla IS NULL OR opened_quiet IN ('maintenance', 'silence') THEN NULL
-    WHEN sla ->> '$.resolutionBreached' OR (status = 'resolved' AND resolved_at > sla ->> '$.resolutionDueAt') THEN 2
-    WHEN status = 'resolved' THEN 1
-    ELSE 0 END;
-
 CREATE TRIGGER incidents_report_columns_insert AFTER INSERT ON incidents WHEN NEW.sla IS NOT NULL OR NEW.acknowledged_at IS NOT NULL BEGIN
   UPDATE incidents SET
     sla_paused = NEW.sla ->> '$.paused',
@@ -69,3 +53,7 @@ WHEN NEW.sla IS NOT NULL OR OLD.sla IS NOT NULL OR NEW.acknowledged_at IS NOT OL
       ELSE 0 END
   WHERE id = NEW.id;
 END;
+
+-- The incidents stored before: their columns are filled by the update trigger itself.
+UPDATE incidents SET sla = sla WHERE sla IS NOT NULL;
+UPDATE incidents SET rep_responded_at = acknowledged_at WHERE sla IS NULL;
