@@ -3,44 +3,73 @@ import type { AlertRecord, IncidentDetail, IncidentRecord, NotificationRecord, P
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
-/** An incident as the API shows it (the fields the README lists under HTTP API), times in ISO 8601 UTC. */
-export function incidentJson(i: IncidentRecord, now: number): Record<string, unknown> {
-  return {
-    id: i.id,
-    status: i.status,
-    priority: i.priority,
-    impact: i.impact,
-    category: i.category,
-    healthModel: i.healthModel,
-    metric: i.metric,
-    customer: i.customer,
-    title: i.title,
-    summary: i.summary,
-    runbookUrl: i.runbookUrl,
-    line: i.line,
-    assignee: i.assignee,
-    acknowledgedBy: i.acknowledgedBy,
-    resolvedBy: i.resolvedBy,
-    resolutionNote: i.resolutionNote,
-    paused: i.pausedAt !== null,
-    pausedAt: iso(i.pausedAt),
-    sla: slaJson(i, now),
-    suppressed: i.suppressed,
-    flapping: i.flapping,
-    key: i.key,
-    groupLabels: i.groupLabels,
-    alertCount: i.alertCount,
-    firingCount: i.firingCount,
-    deliveryCount: i.deliveryCount,
-    reopenCount: i.reopenCount,
-    startedAt: iso(i.startedAt),
-    endedAt: iso(i.endedAt),
-    openedAt: iso(i.openedAt),
-    acknowledgedAt: iso(i.acknowledgedAt),
-    resolvedAt: iso(i.resolvedAt),
-    resolveDueAt: iso(i.resolveDueAt),
-    updatedAt: iso(i.updatedAt),
-  };
+/**
+ * The fields of an incident as the API shows it (the README lists them under HTTP API), in their
+ * order, times in ISO 8601 UTC. A listing may ask for some of them (`fields=`).
+ */
+const INCIDENT_FIELDS = {
+  id: (i) => i.id,
+  status: (i) => i.status,
+  priority: (i) => i.priority,
+  impact: (i) => i.impact,
+  category: (i) => i.category,
+  healthModel: (i) => i.healthModel,
+  metric: (i) => i.metric,
+  customer: (i) => i.customer,
+  title: (i) => i.title,
+  summary: (i) => i.summary,
+  runbookUrl: (i) => i.runbookUrl,
+  line: (i) => i.line,
+  assignee: (i) => i.assignee,
+  acknowledgedBy: (i) => i.acknowledgedBy,
+  resolvedBy: (i) => i.resolvedBy,
+  resolutionNote: (i) => i.resolutionNote,
+  paused: (i) => i.pausedAt !== null,
+  pausedAt: (i) => iso(i.pausedAt),
+  sla: (i, now) => slaJson(i, now),
+  suppressed: (i) => i.suppressed,
+  flapping: (i) => i.flapping,
+  key: (i) => i.key,
+  groupLabels: (i) => i.groupLabels,
+  alertCount: (i) => i.alertCount,
+  firingCount: (i) => i.firingCount,
+  deliveryCount: (i) => i.deliveryCount,
+  reopenCount: (i) => i.reopenCount,
+  startedAt: (i) => iso(i.startedAt),
+  endedAt: (i) => iso(i.endedAt),
+  openedAt: (i) => iso(i.openedAt),
+  acknowledgedAt: (i) => iso(i.acknowledgedAt),
+  resolvedAt: (i) => iso(i.resolvedAt),
+  resolveDueAt: (i) => iso(i.resolveDueAt),
+  updatedAt: (i) => iso(i.updatedAt),
+} satisfies Record<string, (i: IncidentRecord, now: number) => unknown>;
+
+export type IncidentField = keyof typeof INCIDENT_FIELDS;
+/** Every field of an incident, in the order the API shows them. */
+export const INCIDENT_FIELD_NAMES = Object.keys(INCIDENT_FIELDS) as IncidentField[];
+
+export function isIncidentField(name: string): name is IncidentField {
+  return Object.hasOwn(INCIDENT_FIELDS, name);
+}
+
+/** The record fields a JSON field reads, where they are not the one of its own name. */
+const READS: Partial<Record<IncidentField, readonly (keyof IncidentRecord)[]>> = {
+  paused: ['pausedAt'],
+  sla: ['sla', 'slaTerms', 'status', 'priority'],
+  // A customer's view shows the resolution note only when it was made public.
+  resolutionNote: ['resolutionNote', 'resolutionPublic'],
+};
+
+/** The record fields that showing these JSON fields reads (a listing reads only their columns). */
+export function recordFieldsOf(fields: readonly IncidentField[]): (keyof IncidentRecord)[] {
+  return [...new Set(fields.flatMap((f) => READS[f] ?? [f as keyof IncidentRecord]))];
+}
+
+/** An incident as the API shows it: every field, or those asked for (in the API's order). */
+export function incidentJson(i: IncidentRecord, now: number, fields: readonly IncidentField[] = INCIDENT_FIELD_NAMES): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of fields) out[f] = INCIDENT_FIELDS[f](i, now);
+  return out;
 }
 
 /** An alert attached to an incident. */
@@ -113,14 +142,19 @@ const CUSTOMER_TIMELINE = new Set(['opened', 'acknowledged', 'escalated', 'resol
  * the public comments and what the customer was told. No title (alert labels make it), labels,
  * runbook, alerts, notifications, internal notes or staff names.
  */
-export function customerIncidentJson(i: IncidentRecord, now: number): Record<string, unknown> {
-  const all = incidentJson(i, now);
-  const view = Object.fromEntries(CUSTOMER_FIELDS.map((k) => [k, all[k]]));
-  return { ...view, resolutionNote: i.resolutionPublic ? i.resolutionNote : null };
+export function customerIncidentJson(i: IncidentRecord, now: number, fields: readonly IncidentField[] = CUSTOMER_FIELDS): Record<string, unknown> {
+  const view = incidentJson(
+    i,
+    now,
+    fields.filter((f) => CUSTOMER_SEES.has(f)),
+  );
+  if (fields.includes('resolutionNote')) view.resolutionNote = i.resolutionPublic ? i.resolutionNote : null;
+  return view;
 }
 
-/** The fields of the staff's view that a customer's view keeps (its order). */
-const CUSTOMER_FIELDS = ['id', 'status', 'priority', 'impact', 'category', 'healthModel', 'metric', 'customer', 'line', 'paused', 'sla', 'openedAt', 'acknowledgedAt', 'resolvedAt', 'updatedAt'];
+/** The fields of the staff's view that a customer's view keeps (its order), its public resolution note last. */
+const CUSTOMER_FIELDS: readonly IncidentField[] = ['id', 'status', 'priority', 'impact', 'category', 'healthModel', 'metric', 'customer', 'line', 'paused', 'sla', 'openedAt', 'acknowledgedAt', 'resolvedAt', 'updatedAt', 'resolutionNote'];
+const CUSTOMER_SEES: ReadonlySet<IncidentField> = new Set(CUSTOMER_FIELDS.filter((f) => f !== 'resolutionNote'));
 
 /** One incident with the part of its timeline its customer may see. */
 export function customerIncidentDetailJson(d: IncidentDetail, now: number): Record<string, unknown> {

@@ -6,7 +6,7 @@ import { AppError, NotFoundError } from '../core/errors';
 import { INCIDENT_STATUSES, PRIORITIES } from '../core/vocabulary';
 import { describeIssues } from '../sources/payload-fields';
 import type { IncidentReadModel } from '../store/store';
-import { customerIncidentDetailJson, customerIncidentJson, incidentDetailJson, incidentJson, notificationJson, resolutionJson } from './incident-view';
+import { INCIDENT_FIELD_NAMES, customerIncidentDetailJson, customerIncidentJson, incidentDetailJson, incidentJson, isIncidentField, notificationJson, recordFieldsOf, resolutionJson } from './incident-view';
 import { personOf } from './api-access';
 import type { NotificationsAccess } from './notifications-route';
 
@@ -16,6 +16,21 @@ const list = <T extends readonly [string, ...string[]]>(values: T) =>
     .transform((s) => s.split(',').map((v) => v.trim()).filter(Boolean))
     .pipe(z.array(z.enum(values)));
 
+/** `fields=a,b`: the incident fields a listing or stream carries (`id` always); an unknown name is refused. */
+export const fieldList = z
+  .string()
+  .transform((s) => s.split(',').map((v) => v.trim()).filter(Boolean))
+  .pipe(
+    z
+      .array(z.string())
+      .min(1)
+      .superRefine((names, ctx) => {
+        const unknown = names.find((n) => !isIncidentField(n));
+        if (unknown !== undefined) ctx.addIssue({ code: 'custom', message: `unknown incident field "${unknown.slice(0, 40)}"; known: ${INCIDENT_FIELD_NAMES.join(', ')}` });
+      })
+      .transform((names) => INCIDENT_FIELD_NAMES.filter((f) => f === 'id' || names.includes(f))),
+  );
+
 const listQuery = z.object({
   status: list(INCIDENT_STATUSES).optional(),
   priority: list(PRIORITIES).optional(),
@@ -23,7 +38,9 @@ const listQuery = z.object({
   customer: z.string().min(1).optional(),
   limit: z.coerce.number().int().min(1).max(10_000).default(100),
   before: z.coerce.number().int().min(1).optional(),
-});
+  fields: fieldList.optional(),
+  order: z.enum(['id', 'queue']).default('id'),
+}).refine((q) => q.order !== 'queue' || q.before === undefined, { message: 'order=queue is one page: no before', path: ['before'] });
 
 /** How many past resolutions of its metric an incident shows as `similar`. */
 const SIMILAR_SHOWN = 5;
@@ -37,7 +54,8 @@ const knowledgeQuery = z
   .refine((q) => q.metric === undefined || q.healthModel !== undefined, { message: 'metric needs healthModel', path: ['metric'] });
 
 /**
- * `GET /api/v1/incidents` (newest first, filtered), `GET /api/v1/incidents/:id` (with `similar`:
+ * `GET /api/v1/incidents` (newest first, filtered; a `Link: <...>; rel="next"` header when another
+ * page follows; `order=queue`: the console's order, one page, with the `total` matching), `GET /api/v1/incidents/:id` (with `similar`:
  * the last resolutions of its metric) and `GET /api/v1/knowledge` (past resolutions, newest first).
  */
 export function incidentsRoute(deps: { readModel: IncidentReadModel; notifications: NotificationsAccess; clock: Clock }): Router {
@@ -49,18 +67,30 @@ export function incidentsRoute(deps: { readModel: IncidentReadModel; notificatio
     const q = query.data;
     // A customer's person sees its own customer's incidents, whatever it asks for.
     const scope = personOf(res)?.customer ?? null;
-    if (scope !== null && q.customer !== undefined && q.customer !== scope) return res.json({ incidents: [] });
+    if (scope !== null && q.customer !== undefined && q.customer !== scope) return res.json({ incidents: [], ...(q.order === 'queue' ? { total: 0 } : {}) });
     const customer = scope ?? q.customer;
-    const incidents = await deps.readModel.listIncidents({
+    const filter = {
       ...(customer !== undefined ? { customer } : {}),
       ...(q.status ? { status: q.status } : {}),
       ...(q.priority ? { priority: q.priority } : {}),
       ...(q.healthModel ? { healthModel: q.healthModel } : {}),
       ...(q.before ? { beforeId: q.before } : {}),
-      limit: q.limit,
-    });
+      ...(q.fields ? { reads: recordFieldsOf(q.fields) } : {}),
+      order: q.order,
+      // One more than asked tells whether another page follows.
+      limit: q.limit + 1,
+    };
+    const incidents = await deps.readModel.listIncidents(filter);
+    const more = incidents.length > q.limit;
+    if (more) incidents.pop();
     const now = deps.clock.now().getTime();
-    res.json({ incidents: incidents.map((i) => (scope === null ? incidentJson(i, now) : customerIncidentJson(i, now))) });
+    const fields = q.fields;
+    const listed = incidents.map((i) => (scope === null ? incidentJson(i, now, fields) : customerIncidentJson(i, now, fields)));
+    // The queue's first screen says how many are in it all (the rest is read in id order, page by page).
+    if (q.order === 'queue') return res.json({ incidents: listed, total: more ? await deps.readModel.countIncidents(filter) : listed.length });
+    // The following page, if any, as a Link header (RFC 8288): the body stays `{incidents}`.
+    if (more) res.set('Link', `<${nextPage(req.originalUrl, incidents[incidents.length - 1]!.id)}>; rel="next"`);
+    res.json({ incidents: listed });
   });
 
   router.get('/api/v1/incidents/:id', async (req, res) => {
@@ -87,6 +117,13 @@ export function incidentsRoute(deps: { readModel: IncidentReadModel; notificatio
   });
 
   return router;
+}
+
+/** The listing's own path and query with `before` set to the last incident listed. */
+function nextPage(originalUrl: string, before: number): string {
+  const url = new URL(originalUrl, 'http://localhost');
+  url.searchParams.set('before', String(before));
+  return `${url.pathname}${url.search}`;
 }
 
 /** Repeated query keys (`?status=open&status=acknowledged`) are joined with commas. */

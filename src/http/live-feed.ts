@@ -3,6 +3,7 @@ import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import type { IncidentReadModel, IncidentRecord } from '../store/store';
 import { customerIncidentJson, incidentJson } from './incident-view';
+import type { IncidentField } from './incident-view';
 
 /** How long changes are gathered before they go out: a storm's many changes of one incident go once. */
 const COALESCE_MS = 100;
@@ -17,6 +18,8 @@ interface Subscriber {
   customer: string | null;
   /** Whether what admitted it still holds (its session not ended or expired, its person still configured). */
   alive: () => boolean;
+  /** The incident fields it asked for (`fields=`), or null for all of its view's. */
+  fields: readonly IncidentField[] | null;
 }
 
 /**
@@ -47,7 +50,7 @@ export class LiveFeed {
    * (checked at each write and keepalive), or when the feed closes. After the feed closed (the
    * daemon stops) a stream is refused with 503.
    */
-  subscribe(res: Response, customer: string | null, alive: () => boolean = () => true): void {
+  subscribe(res: Response, customer: string | null, alive: () => boolean = () => true, fields: readonly IncidentField[] | null = null): void {
     if (this.closed) {
       res.status(503).set('Connection', 'close').json({ error: 'stopping', message: 'the daemon is stopping', detail: null });
       return;
@@ -56,7 +59,7 @@ export class LiveFeed {
     res.set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' });
     res.flushHeaders();
     res.write(`retry: 2000\nevent: hello\ndata: ${JSON.stringify({ at: this.deps.clock.now().toISOString() })}\n\n`);
-    const subscriber = { res, customer, alive };
+    const subscriber = { res, customer, alive, fields };
     this.subscribers.add(subscriber);
     res.on('close', () => this.subscribers.delete(subscriber));
   }
@@ -90,20 +93,18 @@ export class LiveFeed {
       return;
     }
     const now = this.deps.clock.now().getTime();
-    const full = incidents.map((i) => `event: incident\ndata: ${JSON.stringify(incidentJson(i, now))}\n\n`).join('');
-    const byCustomer = new Map<string, string>();
+    // Each view (a customer's or the staff's, with its fields) is written out once for all its streams.
+    const texts = new Map<string, string>();
     this.each((s) => {
-      if (s.customer === null) {
-        if (full !== '') s.res.write(full);
-        return;
-      }
-      let text = byCustomer.get(s.customer);
+      const view = `${s.customer ?? ''}\n${s.fields?.join(',') ?? ''}`;
+      let text = texts.get(view);
       if (text === undefined) {
-        text = incidents
-          .filter((i) => i.customer === s.customer)
-          .map((i) => `event: incident\ndata: ${JSON.stringify(customerIncidentJson(i, now))}\n\n`)
+        const fields = s.fields ?? undefined;
+        const { customer } = s;
+        text = (customer === null ? incidents : incidents.filter((i) => i.customer === customer))
+          .map((i) => `event: incident\ndata: ${JSON.stringify(customer === null ? incidentJson(i, now, fields) : customerIncidentJson(i, now, fields))}\n\n`)
           .join('');
-        byCustomer.set(s.customer, text);
+        texts.set(view, text);
       }
       if (text !== '') s.res.write(text);
     });

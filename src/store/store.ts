@@ -244,6 +244,17 @@ export interface IncidentFilter {
   healthModel?: string;
   limit: number;
   beforeId?: number;
+  /**
+   * `id` (the default): newest first, pages by `beforeId`. `queue`: the console's order, active
+   * incidents by priority, then the due time of the SLA clock that runs (none or paused last),
+   * then the oldest first; one page, no `beforeId`.
+   */
+  order?: 'id' | 'queue';
+  /**
+   * The record fields the caller reads (a listing that shows some fields): only their columns are
+   * read, the other fields are left null. Absent: every field.
+   */
+  reads?: readonly (keyof IncidentRecord)[];
 }
 
 /** What a report may group incidents by. */
@@ -318,6 +329,8 @@ export interface IncidentDetail {
 /** The read model behind the HTTP API, separate from the write path. */
 export interface IncidentReadModel {
   listIncidents(filter: IncidentFilter): Promise<IncidentRecord[]>;
+  /** How many incidents match the filter (its limit, order and fields aside). */
+  countIncidents(filter: IncidentFilter): Promise<number>;
   getIncident(id: number): Promise<IncidentDetail | null>;
   countOpenByPriority(): Promise<Record<string, number>>;
   /** The latest stored activation of an alert (source + fingerprint), for explain; changes nothing. */

@@ -20,9 +20,9 @@ customers:
 const probe = (instance: string) => amBody([{ labels: { alertname: 'BlackboxProbeFailed', instance, job: 'blackbox' }, startsAt: new Date(Date.now() - 60_000).toISOString() }]);
 
 /** An open live stream: its events as they come, parsed. */
-async function openStream(t: TestApp, token: string) {
+async function openStream(t: TestApp, token: string, query = '') {
   const controller = new AbortController();
-  const res = await fetch(`${t.url}/api/v1/stream`, { headers: { authorization: `Bearer ${token}` }, signal: controller.signal });
+  const res = await fetch(`${t.url}/api/v1/stream${query}`, { headers: { authorization: `Bearer ${token}` }, signal: controller.signal });
   const events: { event: string; data: Record<string, unknown> }[] = [];
   let buffer = '';
   const reading = (async () => {
@@ -86,6 +86,26 @@ describe('GET /api/v1/stream: the console live stream', () => {
     expect(anna.events.filter((e) => e.data.id === acmeId).at(-1)!.data).toMatchObject({ assignee: 'anna', customer: 'acme', key: expect.any(String) });
     await anna.close();
     await acme.close();
+  });
+
+  test('fields= narrows each incident of the stream to those fields (id always), per stream; an unknown field is a 400', async () => {
+    const narrow = await openStream(t, ENV.T_ANNA, '?fields=status,priority');
+    const full = await openStream(t, ENV.T_ANNA);
+    const acmeNarrow = await openStream(t, ENV.T_ACME, '?fields=status,title');
+    for (const s of [narrow, full, acmeNarrow]) await s.until(() => s.events.some((e) => e.event === 'hello'));
+    const id = ((await t.post('alertmanager', probe('https://shop.acme.example/health'))).json.incidents as number[])[0]!;
+    await narrow.until(() => narrow.events.some((e) => e.data.id === id));
+    await full.until(() => full.events.some((e) => e.data.id === id));
+    await acmeNarrow.until(() => acmeNarrow.events.some((e) => e.data.id === id));
+    const of = (s: typeof full) => s.events.find((e) => e.event === 'incident' && e.data.id === id)!.data;
+    expect(of(narrow)).toEqual({ id, status: of(full).status, priority: of(full).priority });
+    // A customer's stream keeps to the customer's view: no title, whatever it asks.
+    expect(of(acmeNarrow)).toEqual({ id, status: 'open' });
+    expect(Object.keys(of(full)).length).toBeGreaterThan(20);
+    const bad = await fetch(`${t.url}/api/v1/stream?fields=status,secret`, { headers: { authorization: `Bearer ${ENV.T_ANNA}` } });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: string }).error).toBe('invalid_query');
+    for (const s of [narrow, full, acmeNarrow]) await s.close();
   });
 
   test('a stream opened with a session ends when the session does', async () => {

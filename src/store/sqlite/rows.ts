@@ -73,51 +73,77 @@ export function toColumn(value: unknown): unknown {
 
 type Row = Record<string, unknown>;
 
+/** The columns of an incident record, in one fixed order. */
+export const INCIDENT_COLUMN_ORDER: readonly string[] = [...new Set(Object.values(INCIDENT_COLUMNS))];
+
+/** Where each column is in a row read as an array (better-sqlite3's raw mode) of these columns. */
+export type ColumnPositions = Readonly<Record<string, number>>;
+export function positionsOf(columns: readonly string[]): ColumnPositions {
+  return Object.fromEntries(columns.map((c, n) => [c, n]));
+}
+const EVERY_COLUMN = positionsOf(INCIDENT_COLUMN_ORDER);
+
 /** Maps a `SELECT *` row of incidents to its record; `terms` finds the SLA terms of a digest. */
 export function incidentFromRow(row: Row, terms: (digest: string | null) => SlaTerms | null): IncidentRecord {
+  return incidentFromValues(
+    INCIDENT_COLUMN_ORDER.map((c) => row[c]),
+    EVERY_COLUMN,
+    terms,
+  );
+}
+
+/**
+ * Maps an incident row read as an array to its record (a listing reads arrays: an object per row
+ * of some forty columns costs about twice as much). A column the row does not have reads as null.
+ */
+export function incidentFromValues(v: readonly unknown[], at: ColumnPositions, terms: (digest: string | null) => SlaTerms | null): IncidentRecord {
+  const row = (column: string): unknown => {
+    const n = at[column];
+    return n === undefined ? null : v[n];
+  };
   return {
-    id: row.id as number,
-    key: row.incident_key as string,
-    status: row.status as IncidentRecord['status'],
-    priority: row.priority as IncidentRecord['priority'],
-    impact: row.impact as IncidentRecord['impact'],
-    category: row.category as IncidentRecord['category'],
-    healthModel: row.health_model as string,
-    metric: row.metric as string,
-    customer: (row.customer as string | null) ?? null,
-    title: row.title as string,
-    summary: row.summary as string,
-    runbookUrl: row.runbook_url as string | null,
-    line: row.line as IncidentRecord['line'],
-    groupLabels: parseObject(row.group_labels as string),
-    alertCount: row.alert_count as number,
-    firingCount: row.firing_count as number,
-    deliveryCount: row.delivery_count as number,
-    reopenCount: row.reopen_count as number,
-    startedAt: row.started_at as number,
-    endedAt: row.ended_at as number | null,
-    openedAt: row.opened_at as number,
-    acknowledgedAt: row.acknowledged_at as number | null,
-    resolvedAt: row.resolved_at as number | null,
-    resolveDueAt: row.resolve_due_at as number | null,
-    assignee: row.assignee as string | null,
-    acknowledgedBy: row.acknowledged_by as string | null,
-    resolvedBy: row.resolved_by as string | null,
-    resolutionNote: row.resolution_note as string | null,
-    resolutionPublic: row.resolution_public === 1,
-    pausedAt: row.paused_at as number | null,
-    updatedAt: row.updated_at as number,
-    autoResolve: row.auto_resolve === 1,
-    holdDownMs: row.hold_down_ms as number,
-    slaTerms: terms((row.sla_terms as string | null) ?? null),
-    sla: row.sla ? (JSON.parse(row.sla as string) as SlaIndex) : null,
-    suppressed: row.suppressed ? (JSON.parse(row.suppressed as string) as Suppression) : null,
-    paged: row.paged === 1,
-    flapping: row.flapping === 1,
-    settleDueAt: (row.settle_due_at as number | null) ?? null,
-    flapChanges: row.flap_changes as number,
-    flapWindowMs: row.flap_window_ms as number,
-    stateChanges: row.state_changes ? (JSON.parse(row.state_changes as string) as number[]) : [],
+    id: row('id') as number,
+    key: row('incident_key') as string,
+    status: row('status') as IncidentRecord['status'],
+    priority: row('priority') as IncidentRecord['priority'],
+    impact: row('impact') as IncidentRecord['impact'],
+    category: row('category') as IncidentRecord['category'],
+    healthModel: row('health_model') as string,
+    metric: row('metric') as string,
+    customer: (row('customer') as string | null) ?? null,
+    title: row('title') as string,
+    summary: row('summary') as string,
+    runbookUrl: row('runbook_url') as string | null,
+    line: row('line') as IncidentRecord['line'],
+    groupLabels: parseObject(row('group_labels') as string),
+    alertCount: row('alert_count') as number,
+    firingCount: row('firing_count') as number,
+    deliveryCount: row('delivery_count') as number,
+    reopenCount: row('reopen_count') as number,
+    startedAt: row('started_at') as number,
+    endedAt: row('ended_at') as number | null,
+    openedAt: row('opened_at') as number,
+    acknowledgedAt: row('acknowledged_at') as number | null,
+    resolvedAt: row('resolved_at') as number | null,
+    resolveDueAt: row('resolve_due_at') as number | null,
+    assignee: row('assignee') as string | null,
+    acknowledgedBy: row('acknowledged_by') as string | null,
+    resolvedBy: row('resolved_by') as string | null,
+    resolutionNote: row('resolution_note') as string | null,
+    resolutionPublic: row('resolution_public') === 1,
+    pausedAt: row('paused_at') as number | null,
+    updatedAt: row('updated_at') as number,
+    autoResolve: row('auto_resolve') === 1,
+    holdDownMs: row('hold_down_ms') as number,
+    slaTerms: terms((row('sla_terms') as string | null) ?? null),
+    sla: row('sla') ? (JSON.parse(row('sla') as string) as SlaIndex) : null,
+    suppressed: row('suppressed') ? (JSON.parse(row('suppressed') as string) as Suppression) : null,
+    paged: row('paged') === 1,
+    flapping: row('flapping') === 1,
+    settleDueAt: (row('settle_due_at') as number | null) ?? null,
+    flapChanges: row('flap_changes') as number,
+    flapWindowMs: row('flap_window_ms') as number,
+    stateChanges: row('state_changes') ? (JSON.parse(row('state_changes') as string) as number[]) : [],
   };
 }
 

@@ -2,16 +2,62 @@ import type Database from 'better-sqlite3';
 import type { DueStep } from '../../core/sla-terms';
 import type { AlertRecord, IncidentDetail, IncidentFilter, IncidentReadModel, IncidentRecord, NotificationRecord, PastResolution, ReportBreach, ReportMetric, ReportSelection, ReportTally } from '../store';
 import { SqliteReport } from './sqlite-report';
-import { INCIDENT_COLUMNS } from './rows';
-
-/** The columns an incident record reads: not the report's, which a listing would only carry along. */
-const LISTED_COLUMNS = [...new Set(Object.values(INCIDENT_COLUMNS))].join(', ');
 import { slaTermsOf } from './sla-terms-registry';
-import { RESOLUTION_COLUMNS, STORE_LOOKUPS, alertFromRow, incidentFromRow, notificationFromRow, resolutionFromRow, resolutionsQuery, stepsOf, timelineFromRow } from './rows';
+import { INCIDENT_COLUMNS, INCIDENT_COLUMN_ORDER, RESOLUTION_COLUMNS, STORE_LOOKUPS, alertFromRow, incidentFromRow, incidentFromValues, positionsOf, notificationFromRow, resolutionFromRow, resolutionsQuery, stepsOf, timelineFromRow } from './rows';
 import { writeLockOf } from './write-lock';
 import type { WriteLock } from './write-lock';
 
 type Row = Record<string, unknown>;
+
+/** The columns an incident record reads (not the report's, which a listing would only carry along). */
+const LISTED_COLUMNS = INCIDENT_COLUMN_ORDER.join(', ');
+const EVERY_COLUMN = positionsOf(INCIDENT_COLUMN_ORDER);
+
+/** How many listing statements (combinations of filters and fields) stay prepared. */
+const KEPT_LISTINGS = 64;
+
+/**
+ * The due time a queue sorts by: the response's until met, then the resolution's; none (no SLA
+ * terms, paused) sorts last. The expression of the index incidents_queue (migration 016), word for word.
+ */
+export const QUEUE_DUE =
+  'COALESCE(CASE WHEN sla_paused = 0 THEN CASE WHEN rep_responded_at IS NULL AND sla_response_due_at IS NOT NULL THEN sla_response_due_at ELSE sla_resolution_due_at END END, 9007199254740991)';
+
+/** The WHERE of a listing's filter; `active` when it asks for the open and acknowledged incidents exactly. */
+function whereOf(filter: IncidentFilter): { where: string[]; params: unknown[]; active: boolean } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const statuses = new Set(filter.status ?? []);
+  const active = statuses.size === 2 && statuses.has('open') && statuses.has('acknowledged');
+  if (active) {
+    where.push("status <> 'resolved'");
+  } else if (filter.status?.length) {
+    where.push(`status IN (${filter.status.map(() => '?').join(', ')})`);
+    params.push(...filter.status);
+  }
+  if (filter.priority?.length) {
+    where.push(`priority IN (${filter.priority.map(() => '?').join(', ')})`);
+    params.push(...filter.priority);
+  }
+  if (filter.customer !== undefined) {
+    where.push('customer = ?');
+    params.push(filter.customer);
+  }
+  if (filter.healthModel !== undefined) {
+    where.push('health_model = ?');
+    params.push(filter.healthModel);
+  }
+  if (filter.beforeId !== undefined && filter.order !== 'queue') {
+    where.push('id < ?');
+    params.push(filter.beforeId);
+  }
+  return { where, params, active };
+}
+
+/** The columns of the record fields read (a listing that shows some fields), `id` first. */
+function projection(reads: readonly (keyof IncidentRecord)[]): string[] {
+  return [...new Set(['id', ...reads.map((f) => INCIDENT_COLUMNS[f])])];
+}
 
 /**
  * The queries behind the HTTP API. They share the writer's connection, so each waits for a batch
@@ -19,6 +65,7 @@ type Row = Record<string, unknown>;
  */
 export class SqliteReadModel implements IncidentReadModel {
   private readonly byId: Database.Statement;
+  private listedById: Database.Statement | null = null;
   private readonly alerts: Database.Statement;
   private readonly timeline: Database.Statement;
   private readonly openCounts: Database.Statement;
@@ -60,42 +107,31 @@ export class SqliteReadModel implements IncidentReadModel {
   }
 
   listIncidents(filter: IncidentFilter): Promise<IncidentRecord[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const statuses = new Set(filter.status ?? []);
-    const active = statuses.size === 2 && statuses.has('open') && statuses.has('acknowledged');
-    if (active) {
-      // The active incidents (the console's queue): their partial index holds them alone, in id order, no sort.
-      where.push("status <> 'resolved'");
-    } else if (filter.status?.length) {
-      where.push(`status IN (${filter.status.map(() => '?').join(', ')})`);
-      params.push(...filter.status);
-    }
-    if (filter.priority?.length) {
-      where.push(`priority IN (${filter.priority.map(() => '?').join(', ')})`);
-      params.push(...filter.priority);
-    }
-    if (filter.customer !== undefined) {
-      where.push('customer = ?');
-      params.push(filter.customer);
-    }
-    if (filter.healthModel !== undefined) {
-      where.push('health_model = ?');
-      params.push(filter.healthModel);
-    }
-    if (filter.beforeId !== undefined) {
-      where.push('id < ?');
-      params.push(filter.beforeId);
-    }
-    const sql = `SELECT ${LISTED_COLUMNS} FROM incidents ${active ? 'INDEXED BY incidents_active_ids ' : ''}${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
-    params.push(filter.limit);
+    const { where, params, active } = whereOf(filter);
+    const queue = filter.order === 'queue';
+    const columns = filter.reads === undefined ? INCIDENT_COLUMN_ORDER : projection(filter.reads);
+    // The active incidents (the console): their partial indexes hold them alone, in the order asked, no sort.
+    const index = !active ? '' : queue ? 'INDEXED BY incidents_queue ' : 'INDEXED BY incidents_active_ids ';
+    const order = queue ? `priority, ${QUEUE_DUE}, id` : 'id DESC';
+    const statement = this.listing(`SELECT ${columns.join(', ')} FROM incidents ${index}${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ?`);
+    const at = positionsOf(columns);
+    return this.lock.read(() => (statement.all(...params, filter.limit) as unknown[][]).map((v) => incidentFromValues(v, at, this.termsOf)));
+  }
+
+  countIncidents(filter: IncidentFilter): Promise<number> {
+    const { where, params, active } = whereOf(filter);
+    const statement = this.listing(`SELECT COUNT(*) FROM incidents ${active ? 'INDEXED BY incidents_active_ids ' : ''}${where.length ? `WHERE ${where.join(' AND ')}` : ''}`);
+    return this.lock.read(() => (statement.get(...params) as [number])[0]);
+  }
+
+  /** A listing's statement (raw rows), prepared once for the first few dozen combinations of filters and fields. */
+  private listing(sql: string): Database.Statement {
     let statement = this.listings.get(sql);
     if (!statement) {
-      statement = this.db.prepare(sql);
-      this.listings.set(sql, statement);
+      statement = this.db.prepare(sql).raw(true);
+      if (this.listings.size < KEPT_LISTINGS) this.listings.set(sql, statement);
     }
-    const listing = statement;
-    return this.lock.read(() => (listing.all(...params) as Row[]).map((r) => this.incidentOf(r)));
+    return statement;
   }
 
   getIncident(id: number): Promise<IncidentDetail | null> {
@@ -166,8 +202,10 @@ export class SqliteReadModel implements IncidentReadModel {
     return this.lock.read(() => {
       const out: IncidentRecord[] = [];
       for (const id of new Set(ids)) {
-        const row = this.byId.get(id) as Row | undefined;
-        if (row) out.push(this.incidentOf(row));
+        // Prepared on first use: a read-only file from before some of the columns never needs it.
+        this.listedById ??= this.db.prepare(`SELECT ${LISTED_COLUMNS} FROM incidents WHERE id = ?`).raw(true);
+        const values = this.listedById.get(id) as unknown[] | undefined;
+        if (values) out.push(incidentFromValues(values, EVERY_COLUMN, this.termsOf));
       }
       return out;
     });
@@ -197,7 +235,10 @@ export class SqliteReadModel implements IncidentReadModel {
     return this.lock.read(() => (this.notificationsAfter.all(filter.afterId, filter.limit) as Row[]).map(notificationFromRow));
   }
 
+  private readonly termsOf = (digest: string | null) => slaTermsOf(this.db).terms(digest);
+
   private incidentOf(row: Row): IncidentRecord {
-    return incidentFromRow(row, (digest) => slaTermsOf(this.db).terms(digest));
+    return incidentFromRow(row, this.termsOf);
   }
+
 }
