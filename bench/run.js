@@ -376,7 +376,7 @@ async function runWebScenarios(ids, s, tmp, extra) {
     const w = extra.console;
     const q = w.queue;
     process.stdout.write(
-      `queue first row ${q.map((r) => report.fmt(r.firstRowMs)).join('/')} ms, all loaded ${q.map((r) => report.fmt(r.loadedMs)).join('/')} ms, key ${q.map((r) => report.fmt(r.keyMs)).join('/')} ms; ` +
+      `queue first row ${q.map((r) => report.fmt(r.firstRowMs)).join('/')} ms, count ${q.map((r) => report.fmt(r.loadedMs)).join('/')} ms, key ${q.map((r) => report.fmt(r.keyMs)).join('/')} ms, all loaded ${q.map((r) => report.fmt(r.allLoadedMs)).join('/')} ms; ` +
         `live: ${report.fmt(w.live.changes)} changes x ${w.live.pages} pages, delay p50 ${report.fmt(w.live.delayMs.p50)} ms, p99 ${report.fmt(w.live.delayMs.p99)} ms, max ${report.fmt(w.live.delayMs.max)} ms, unseen ${w.live.unseen}\n`,
     );
   }

@@ -27,6 +27,11 @@ export function onUnauthorized(listener: () => void): () => void {
 }
 
 export async function api<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
+  return (await apiAnswer<T>(method, path, body)).json;
+}
+
+/** The JSON of an answer with its headers (a listing's `Link: <...>; rel="next"`). */
+export async function apiAnswer<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<{ json: T; headers: Headers }> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken !== null) headers['x-csrf-token'] = csrfToken;
@@ -43,7 +48,7 @@ export async function api<T>(method: 'GET' | 'POST' | 'DELETE', path: string, bo
     if (res.status === 401 && path !== '/api/v1/session') for (const l of unauthorized) l();
     throw new ApiError(res.status, e.error ?? 'error', e.message ?? `${res.status} ${res.statusText}`, e.detail ?? null);
   }
-  return json as T;
+  return { json: json as T, headers: res.headers };
 }
 
 /** The message of an error, for a person to read. */

@@ -233,8 +233,24 @@ export function span(ms: number): string {
   return `${sec} ${ss}`;
 }
 
-/** A time for people, in the browser's zone. */
-export function when(iso: string | null | undefined): string {
-  if (!iso) return '—';
-  return new Date(iso).toLocaleString(lang.value === 'ru' ? 'ru-RU' : 'en-GB', { dateStyle: 'short', timeStyle: 'medium' });
+/**
+ * A time in the browser's zone as `YYYY-MM-DD HH:MM`, without Intl: the queue's tooltips draw
+ * dozens at once, and the first Intl formatter of a page costs tens of milliseconds.
+ */
+export function shortWhen(ms: number): string {
+  const d = new Date(ms);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`;
+}
+
+/** One formatter per language, made once: making one costs far more than formatting with it. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** A time for people, in the browser's zone (an ISO string or epoch milliseconds). */
+export function when(time: string | number | null | undefined): string {
+  if (time === null || time === undefined || time === '') return '—';
+  const locale = lang.value === 'ru' ? 'ru-RU' : 'en-GB';
+  let format = formatters.get(locale);
+  if (format === undefined) formatters.set(locale, (format = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'medium' })));
+  return format.format(new Date(time));
 }

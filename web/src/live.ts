@@ -1,5 +1,5 @@
 import { signal } from '@preact/signals';
-import { api } from './api';
+import { api, apiAnswer } from './api';
 import type { Incident } from './types';
 
 /** The open and acknowledged incidents, kept current by the daemon's live stream. */
@@ -9,7 +9,13 @@ export const loaded = signal(false);
 /** Whether every page of the active incidents has been loaded (the count is final). */
 export const complete = signal(false);
 
-const PAGE = 5000;
+/** The pages after the first screen: small enough that drawing one keeps the page answering keys. */
+const PAGE = 2000;
+/**
+ * What the queue, the board and an incident page's live version read of an active incident:
+ * asked of the listing and the stream, which then carry a third of each incident's JSON.
+ */
+const FIELDS = 'fields=id,status,priority,impact,category,healthModel,metric,customer,title,line,assignee,sla,suppressed,flapping,alertCount,firingCount,openedAt,acknowledgedAt,resolvedAt,updatedAt';
 let source: EventSource | null = null;
 /**
  * What the stream brought since the current load began: newer than the pages, which may still
@@ -21,8 +27,9 @@ const streamedMeanwhile = new Map<number, Incident>();
 
 /** Loads every active incident (page by page) and follows the stream; a reconnect loads again. */
 export function follow(): void {
-  if (source !== null) return;
-  source = new EventSource('/api/v1/stream');
+  // A stream refused (no session yet) is closed for good: after a login it is opened anew.
+  if (source !== null && source.readyState !== EventSource.CLOSED) return;
+  source = new EventSource(`/api/v1/stream?${FIELDS}`);
   source.addEventListener('hello', () => {
     connected.value = true;
     void loadAll();
@@ -75,26 +82,46 @@ function apply(): void {
   active.value = next;
 }
 
-/** Loads the active incidents page by page, showing each page as it comes (the newest first). */
+/** What the queue's first screen asks for: its first rows in queue order, and how many there are in all. */
+const FIRST = 50;
+
+/** How many active incidents there are, from the first screen's answer (while the pages load). */
+export const total = signal<number | null>(null);
+
+/**
+ * Loads the active incidents: first the queue's first screen in queue order with the total (the
+ * queue is usable at once), then every active incident page by page in id order, each page shown
+ * as it comes. The first screen's rows stay until the pages are complete: until then, the rows
+ * the queue shows first are those the daemon put first.
+ */
 async function loadAll(): Promise<void> {
-  const all = new Map<number, Incident>();
   streamedMeanwhile.clear();
-  let before: number | undefined;
-  for (;;) {
-    const page = await api<{ incidents: Incident[] }>('GET', `/api/v1/incidents?status=open,acknowledged&limit=${PAGE}${before === undefined ? '' : `&before=${before}`}`);
-    for (const i of page.incidents) all.set(i.id, i);
-    const done = page.incidents.length < PAGE;
-    const next = new Map(all);
-    for (const [id, i] of streamedMeanwhile) {
-      const paged = next.get(id);
-      if (paged && (paged.updatedAt ?? '') > (i.updatedAt ?? '')) continue;
-      if (i.status === 'resolved') next.delete(id);
-      else next.set(id, i);
-    }
-    active.value = next;
-    loaded.value = true;
-    complete.value = done;
-    if (done) break;
-    before = page.incidents[page.incidents.length - 1]!.id;
+  const first = await api<{ incidents: Incident[]; total: number }>('GET', `/api/v1/incidents?status=open,acknowledged&order=queue&${FIELDS}&limit=${FIRST}`);
+  const firstScreen = new Map(first.incidents.map((i) => [i.id, i]));
+  total.value = first.total;
+  show(firstScreen, first.incidents.length >= first.total);
+  if (complete.value) return;
+  const all = new Map<number, Incident>();
+  let path: string | null = `/api/v1/incidents?status=open,acknowledged&${FIELDS}&limit=${PAGE}`;
+  while (path !== null) {
+    const page: { json: { incidents: Incident[] }; headers: Headers } = await apiAnswer('GET', path);
+    for (const i of page.json.incidents) all.set(i.id, i);
+    // The following page is the one the daemon links to (`Link: <...>; rel="next"`).
+    path = /<([^>]+)>;\s*rel="next"/.exec(page.headers.get('link') ?? '')?.[1] ?? null;
+    show(path === null ? all : new Map([...firstScreen, ...all]), path === null);
   }
+}
+
+/** Shows what was loaded, with what the stream brought meanwhile where it is newer. */
+function show(listed: Map<number, Incident>, done: boolean): void {
+  const next = new Map(listed);
+  for (const [id, i] of streamedMeanwhile) {
+    const paged = next.get(id);
+    if (paged && (paged.updatedAt ?? '') > (i.updatedAt ?? '')) continue;
+    if (i.status === 'resolved') next.delete(id);
+    else next.set(id, i);
+  }
+  active.value = next;
+  loaded.value = true;
+  complete.value = done;
 }

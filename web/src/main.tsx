@@ -9,6 +9,7 @@ import { Queue } from './pages/queue';
 import { Reports } from './pages/reports';
 import { Rules } from './pages/rules';
 import { Silences } from './pages/silences';
+import { follow } from './live';
 import { linkClick, path } from './router';
 import { loadPerson, person, signOut } from './session';
 import './styles.css';
@@ -74,6 +75,9 @@ function Page() {
 function App() {
   useEffect(() => {
     document.documentElement.lang = lang.value;
+    // The live stream opens beside the question of who this is (one round trip less before the
+    // queue loads); without a session it is refused, and opens again after the login.
+    follow();
     void loadPerson();
     return onUnauthorized(() => {
       person.value = null;

@@ -2,16 +2,16 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { acknowledgeAll, act } from '../actions';
 import { errorText } from '../api';
 import { nextDue, now, queueOrder, urgency } from '../clock';
-import { span, t } from '../i18n';
-import { active, complete, connected, follow, loaded } from '../live';
+import { shortWhen, span, t } from '../i18n';
+import { active, complete, connected, follow, loaded, total } from '../live';
 import { linkClick, navigate } from '../router';
 import { mayAct, person } from '../session';
 import type { Incident } from '../types';
 import { NoteDialog } from './note-dialog';
 import { ErrorLine } from './error-line';
 
-/** Rows drawn at once; more on request (a storm of thousands stays quick). */
-const SHOWN = 100;
+/** Rows drawn at once (a few screens); more on request (a storm of thousands stays quick). */
+const SHOWN = 50;
 
 interface Filters {
   healthModel: string;
@@ -39,7 +39,7 @@ export function Countdown({ incident }: { incident: Incident }) {
   const level = urgency(incident, now.value);
   const clock = due.clock === 'response' ? t().response : t().resolution;
   return (
-    <span class={`sla ${level}`} title={`${clock} ${t().due} ${new Date(due.dueAt).toLocaleString()}`}>
+    <span class={`sla ${level}`} title={`${clock} ${t().due} ${shortWhen(due.dueAt)}`}>
       {left >= 0 ? `${span(left)}` : `−${span(left)} ${t().late}`}
       <small> {clock.toLowerCase()}</small>
     </span>
@@ -72,6 +72,8 @@ export function Queue() {
     [active.value],
   );
   const current = visible[Math.min(focus, visible.length - 1)];
+  // Until every page is loaded, the count is the daemon's total (a filtered count is of what is loaded so far).
+  const filtered = filters !== NO_FILTER;
 
   const acknowledge = async (ids: number[]) => {
     setMessage(null);
@@ -139,7 +141,7 @@ export function Queue() {
     <section aria-labelledby="queue-title">
       <div class="bar">
         <h1 id="queue-title">
-          {t().queue} <span class="count" aria-busy={!complete.value}>{list.length}</span>
+          {t().queue} <span class="count" aria-busy={!complete.value}>{complete.value || filtered ? list.length : Math.max(total.value ?? 0, list.length)}</span>
         </h1>
         <span class={`live ${connected.value ? 'on' : 'off'}`} role="status">
           {connected.value ? t().live : t().offline}
