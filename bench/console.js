@@ -34,8 +34,26 @@ const processes = require('./processes');
 const { seedSlaStore } = require('./sla');
 
 const TOKEN = 'bench-console-token-2f9c1e77';
-const LAUNCH = { executablePath: process.env.BENCH_CHROMIUM || '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] };
+/**
+ * Headless Chromium as the tests run it. Each context is a window, and each window of this
+ * Chromium preloads its omnibox popups, web pages of Chromium's own UI with a renderer process each
+ * that no headless window ever shows: 50 browsers on this 2-core machine would spend about a core
+ * on them, beside the daemon. The bench turns them off (BENCH_CHROMIUM_ARGS adds flags).
+ */
+const LAUNCH = {
+  executablePath: process.env.BENCH_CHROMIUM || '/usr/bin/chromium',
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup,WebUIOmniboxFullPopup',
+    ...(process.env.BENCH_CHROMIUM_ARGS || '').split(' ').filter(Boolean),
+  ],
+};
 const DAY_MS = 86_400_000;
+/** What the console asks of the stream (web/src/live.ts): an active incident's fields for the queue. */
+const CONSOLE_FIELDS = 'fields=id,status,priority,impact,category,healthModel,metric,customer,title,line,assignee,sla,suppressed,flapping,alertCount,firingCount,openedAt,acknowledgedAt,resolvedAt,updatedAt';
 
 const withPerson = (doc) => {
   doc.set('people', doc.createNode([{ name: 'bench', role: 'responder', token: '${BENCH_CONSOLE_TOKEN}' }]));
@@ -89,10 +107,9 @@ async function measureLive(browser, url, cookie, s) {
   const contexts = [];
   const pages = [];
   // The console itself, then listeners: each records when each incident's events arrive.
-  const listen = () => {
+  const listen = (fields) => {
     window.__seen = new Map();
-    // What the console asks of the stream (web/src/live.ts): an active incident's fields for the queue.
-    const source = new EventSource('/api/v1/stream?fields=id,status,priority,impact,category,healthModel,metric,customer,title,line,assignee,sla,suppressed,flapping,alertCount,firingCount,openedAt,acknowledgedAt,resolvedAt,updatedAt');
+    const source = new EventSource(`/api/v1/stream?${fields}`);
     source.addEventListener('incident', (e) => {
       const at = Date.now();
       const incident = JSON.parse(e.data);
@@ -110,9 +127,11 @@ async function measureLive(browser, url, cookie, s) {
     const page = await context.newPage();
     await page.goto(i === 0 ? `${url}/` : `${url}/-/healthy`);
     if (i === 0) await page.locator('#queue-title').waitFor();
-    await page.evaluate(listen);
+    await page.evaluate(listen, CONSOLE_FIELDS);
     pages.push(page);
   }
+  // Beside the browsers, one reader in this process: the daemon's part of the delay, without a browser's.
+  const direct = await directReader(url, cookie);
   const answers = [];
   const startedAt = Date.now();
   const measured = await runLoad({
@@ -150,29 +169,74 @@ async function measureLive(browser, url, cookie, s) {
   }
   for (const page of pages) {
     const seen = new Map(await page.evaluate(() => [...window.__seen.entries()]));
-    for (const list of seen.values()) {
-      let previous = -Infinity;
-      for (const [at, changedAt] of list) {
-        if (changedAt > previous) delays.push(Math.max(0, at - changedAt));
-        previous = Math.max(previous, changedAt);
-      }
-    }
+    delays.push(...changeDelays(seen));
     for (const [id, changedAt] of finalOf) {
       const list = seen.get(id);
       if (!list || Math.max(...list.map((e) => e[1])) !== changedAt) unseen++;
     }
   }
   for (const context of contexts) await context.close();
+  direct.close();
+  const directDelays = changeDelays(direct.seen);
   delays.sort((a, b) => a - b);
   return {
     pages: pages.length,
-    webhooks: measured.requests ? measured.requests.total : answers.length,
-    webhooksPerS: measured.requests ? measured.requests.average : null,
+    webhooks: measured.requests2xx,
+    webhooksPerS: measured.requestsPerS,
+    webhookLatencyMs: measured.latencyMs,
     changes: finalOf.size,
     observations: delays.length,
     unseen,
     delayMs: { p50: quantile(delays, 0.5), p99: quantile(delays, 0.99), max: delays.length ? delays[delays.length - 1] : null },
+    directDelayMs: { p50: quantile(directDelays, 0.5), p99: quantile(directDelays, 0.99), max: directDelays.length ? directDelays[directDelays.length - 1] : null },
   };
+}
+
+/** A change's delay, for each event that brings a newer updatedAt to a reader: [arrival, updatedAt] by incident. */
+function changeDelays(seen) {
+  const delays = [];
+  for (const list of seen.values()) {
+    let previous = -Infinity;
+    for (const [at, changedAt] of list) {
+      if (changedAt > previous) delays.push(Math.max(0, at - changedAt));
+      previous = Math.max(previous, changedAt);
+    }
+  }
+  return delays.sort((a, b) => a - b);
+}
+
+/** The live stream read in this process (no browser): when each incident's events arrive. */
+async function directReader(url, cookie) {
+  const controller = new AbortController();
+  const res = await fetch(`${url}/api/v1/stream?${CONSOLE_FIELDS}`, { headers: { cookie: `${cookie.name}=${cookie.value}` }, signal: controller.signal });
+  const seen = new Map();
+  let buffer = '';
+  let hello;
+  const helloSeen = new Promise((resolve) => (hello = resolve));
+  void (async () => {
+    const decoder = new TextDecoder();
+    try {
+      for await (const chunk of res.body) {
+        const at = Date.now();
+        buffer += decoder.decode(chunk, { stream: true });
+        for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          if (block.startsWith('retry:') || block.includes('event: hello')) hello(true);
+          const data = /^event: incident\ndata: (.+)$/m.exec(block)?.[1];
+          if (!data) continue;
+          const incident = JSON.parse(data);
+          const list = seen.get(incident.id) || [];
+          list.push([at, Date.parse(incident.updatedAt)]);
+          seen.set(incident.id, list);
+        }
+      }
+    } catch {
+      // aborted at the end
+    }
+  })();
+  await helloSeen;
+  return { seen, close: () => controller.abort() };
 }
 
 async function runConsoleScenario(s, dir) {

@@ -377,7 +377,9 @@ async function runWebScenarios(ids, s, tmp, extra) {
     const q = w.queue;
     process.stdout.write(
       `queue first row ${q.map((r) => report.fmt(r.firstRowMs)).join('/')} ms, count ${q.map((r) => report.fmt(r.loadedMs)).join('/')} ms, key ${q.map((r) => report.fmt(r.keyMs)).join('/')} ms, all loaded ${q.map((r) => report.fmt(r.allLoadedMs)).join('/')} ms; ` +
-        `live: ${report.fmt(w.live.changes)} changes x ${w.live.pages} pages, delay p50 ${report.fmt(w.live.delayMs.p50)} ms, p99 ${report.fmt(w.live.delayMs.p99)} ms, max ${report.fmt(w.live.delayMs.max)} ms, unseen ${w.live.unseen}\n`,
+        `live: ${report.fmt(w.live.changes)} changes x ${w.live.pages} pages, delay p50 ${report.fmt(w.live.delayMs.p50)} ms, p99 ${report.fmt(w.live.delayMs.p99)} ms, max ${report.fmt(w.live.delayMs.max)} ms, unseen ${w.live.unseen} ` +
+        `(read without a browser: p50 ${report.fmt(w.live.directDelayMs.p50)} ms, p99 ${report.fmt(w.live.directDelayMs.p99)} ms, max ${report.fmt(w.live.directDelayMs.max)} ms; ` +
+        `webhooks ${report.fmt(w.live.webhooksPerS)}/s, p50 ${report.fmt(w.live.webhookLatencyMs.p50)} ms, p99 ${report.fmt(w.live.webhookLatencyMs.p99)} ms)\n`,
     );
   }
   if (ids.includes('R')) {
