@@ -218,6 +218,7 @@ export function createApp(options: AppOptions): App {
     silences: delegateTo(requireSilences),
     keepExpiredSilencesMs: config.silences.keepExpired,
     onSilencesChanged: silencesChanged,
+    maintenance: () => quietBook.maintenanceWindows(),
     customerChannels: (name) => config.customers.find((c) => c.name === name)?.channels ?? null,
     runAction: async (incidentId, command) => {
       const result = await runAction({ store: requireStore(), channelsFor: notifyChannels, quiet }, incidentId, command, clock.now().getTime());

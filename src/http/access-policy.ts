@@ -39,6 +39,8 @@ export const ACCESS_RULES: readonly AccessRule[] = [
   { method: 'GET', path: '/api/v1/silences', access: 'viewer' },
   { method: 'POST', path: '/api/v1/silences', access: 'responder' },
   { method: 'DELETE', path: '/api/v1/silences/:id', access: 'responder' },
+  // The maintenance windows, like silences, are the support company's: no customer.
+  { method: 'GET', path: '/api/v1/maintenance', access: 'viewer' },
   { method: 'GET', path: '/api/v1/knowledge', access: 'viewer' },
   { method: 'GET', path: '/api/v1/reports/sla', access: 'viewer', customers: true },
   { method: 'GET', path: '/api/v1/rejections', access: 'viewer' },

@@ -9,7 +9,9 @@ import { parseSilenceSpec, silenceStatus } from '../incidents/silence-schema';
 import type { SilenceStatus } from '../incidents/silence-schema';
 import { describeIssues } from '../sources/payload-fields';
 import type { SilenceRecord, SilenceStore } from '../store/store';
+import type { MaintenanceWindow } from '../quiet/maintenance';
 import { jsonBody } from './actions-route';
+import { maintenanceJson } from './maintenance-view';
 import { personOf } from './api-access';
 
 /** What the silence routes need; app.ts gives them the store's silences and the change hook. */
@@ -21,6 +23,8 @@ export interface SilencesRouteDeps {
   keepExpiredSilencesMs: number;
   /** Called once a create, or a delete that ended a silence, is committed, before the answer. */
   onSilencesChanged: () => void;
+  /** The config's maintenance windows (`GET /api/v1/maintenance` lists them). */
+  maintenance: () => readonly MaintenanceWindow[];
 }
 
 /** A silence in the API's JSON: times in ISO 8601 UTC, and its status at the moment of the answer. */
@@ -67,6 +71,12 @@ export function silencesRoute(deps: SilencesRouteDeps): Router {
     const now = deps.clock.now().getTime();
     const silences = await deps.silences.list({ endedAfter: now - deps.keepExpiredSilencesMs, limit: query.data.limit });
     res.json({ silences: silences.map((s) => silenceJson(s, now)) });
+  });
+
+  // The config's maintenance windows: read-only here (they change with the config), with their state now.
+  router.get('/api/v1/maintenance', (_req, res) => {
+    const now = deps.clock.now().getTime();
+    res.json({ windows: deps.maintenance().map((w) => maintenanceJson(w, now)) });
   });
 
   router.delete('/api/v1/silences/:id', async (req, res) => {

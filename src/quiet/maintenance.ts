@@ -24,6 +24,8 @@ export interface MaintenanceWindow {
   readonly name: string;
   /** Every matcher of every `matchers` string; empty when the window names none. */
   readonly matchers: readonly Matcher[];
+  /** The `matchers` strings as the config wrote them. */
+  readonly matcherTexts: readonly string[];
   readonly healthModels: ReadonlySet<string>;
   /** The IANA zone its local times are in. */
   readonly timezone: string;
@@ -40,6 +42,7 @@ export function compileMaintenance(config: readonly MaintenanceConfig[]): Mainte
   return config.map((c) => ({
     name: c.name,
     matchers: c.matchers.flatMap((text) => parseMatchers(text)),
+    matcherTexts: [...c.matchers],
     healthModels: new Set(c.healthModels),
     timezone: c.timezone,
     schedule: compileSchedule(c),
@@ -63,6 +66,14 @@ export function occurrenceAt(w: MaintenanceWindow, ms: number): Occurrence | nul
   const s = w.schedule;
   if (s.kind === 'once') return s.startMs <= ms && ms < s.endMs ? { startMs: s.startMs, endMs: s.endMs } : null;
   return s.occurrences.at(ms);
+}
+
+/** The occurrence of the window that starts next after `ms`, or null when none is to come. */
+export function nextOccurrence(w: MaintenanceWindow, ms: number): Occurrence | null {
+  const s = w.schedule;
+  if (s.kind === 'once') return s.startMs > ms ? { startMs: s.startMs, endMs: s.endMs } : null;
+  const start = s.occurrences.nextStart(ms);
+  return start === null ? null : { startMs: start, endMs: start + s.durationMs };
 }
 
 /** Whether the window is in force at `ms` (epoch ms; start inclusive, end exclusive). */

@@ -36,6 +36,11 @@ export class QuietBook {
 
   constructor(private readonly windows: readonly MaintenanceWindow[]) {}
 
+  /** The config's maintenance windows, in its order. */
+  maintenanceWindows(): readonly MaintenanceWindow[] {
+    return this.windows;
+  }
+
   /** Replaces the silences (every silence not ended yet: in force or pending). */
   setSilences(silences: readonly SilenceCover[]): void {
     this.silences = silences.map((s) => ({ id: s.id, matchers: s.matchers.flatMap((m) => parseMatchers(m)), startsAt: s.startsAt, endsAt: s.endsAt }));

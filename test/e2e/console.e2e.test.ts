@@ -36,6 +36,8 @@ const extra = [
   '        P3: { response: 4h, resolution: 3d }',
   '        P4: { response: 1d, resolution: 10d }',
   '  default: standard',
+  'maintenance:',
+  '  - { name: weekly-db, healthModels: [online-shop], timezone: Europe/Amsterdam, rrule: "FREQ=WEEKLY;BYDAY=SU;BYHOUR=2;BYMINUTE=0", duration: 2h }',
 ].join('\n');
 
 const probe = (instance: string) =>
@@ -134,10 +136,18 @@ test('the console: log in, see incidents arrive live, acknowledge by keyboard an
     await page.locator('article.model').first().waitFor();
     await shot(page, '5-board');
 
+    // Silences and the config's maintenance windows, with when the next one comes.
+    await page.getByRole('link', { name: 'Silences' }).click();
+    await page.getByRole('heading', { name: 'Maintenance windows' }).waitFor();
+    const windowRow = page.locator('section[aria-labelledby="maintenance-title"] tbody tr');
+    await windowRow.filter({ hasText: 'weekly-db' }).waitFor();
+    expect(await windowRow.filter({ hasText: 'weekly-db' }).textContent()).toContain('FREQ=WEEKLY;BYDAY=SU;BYHOUR=2;BYMINUTE=0');
+    await shot(page, '6-silences');
+
     await page.getByRole('link', { name: 'Reports' }).click();
     await page.getByRole('button', { name: 'Show' }).click();
     await page.locator('table.report').waitFor();
-    await shot(page, '6-reports');
+    await shot(page, '7-reports');
 
     expect(problems).toEqual([]);
     passed = true;

@@ -66,6 +66,7 @@ const TABLE: [string, string, string, unknown?][] = [
   ['401    401    401    401    401    401    403    404    404    404', 'POST', '/api/v1/incidents/999/acknowledge'],
   ['401    401    401    401    401    401    200    200    200    403', 'GET', '/api/v1/rejections'],
   ['401    401    401    401    401    401    200    200    200    403', 'GET', '/api/v1/rules'],
+  ['401    401    401    401    401    401    200    200    200    403', 'GET', '/api/v1/maintenance'],
   ['401    401    401    401    401    401    200    200    200    200', 'GET', '/api/v1/reports/sla?from=2025-03-01&to=2025-04-01'],
   ['401    401    401    401    401    401    200    200    200    403', 'POST', '/api/v1/explain?source=alertmanager', firing],
   ['401    401    401    401    401    401    403    403    202    403', 'POST', '/api/v1/notifications/1/resend'],

@@ -18,6 +18,7 @@ describe('requiredAccess', () => {
     ['GET', '/api/v1/rules', 'viewer'],
     ['POST', '/api/v1/explain', 'viewer'],
     ['GET', '/api/v1/silences', 'viewer'],
+    ['GET', '/api/v1/maintenance', 'viewer'],
     ['POST', '/api/v1/silences', 'responder'],
     ['DELETE', '/api/v1/silences/0b7e4c1a-1f2d-4a43-9a57-2c4d8e2f9b10', 'responder'],
     ['POST', '/api/v1/notifications/7/resend', 'admin'],

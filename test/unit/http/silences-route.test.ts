@@ -30,7 +30,7 @@ describe('the silence routes call onSilencesChanged once a change is committed',
       void store.silences.inForce(clock.now().getTime()).then((s) => calls.push(s.map((x) => x.id)));
     };
     const app = express();
-    app.use(silencesRoute({ silences: store.silences, clock, logger: createLogger({ silent: true }), keepExpiredSilencesMs: 3_600_000, onSilencesChanged: () => hook() }));
+    app.use(silencesRoute({ silences: store.silences, clock, logger: createLogger({ silent: true }), keepExpiredSilencesMs: 3_600_000, onSilencesChanged: () => hook(), maintenance: () => [] }));
     app.use(errorHandler(createLogger({ silent: true })));
     server = createServer(app);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

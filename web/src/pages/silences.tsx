@@ -14,6 +14,74 @@ interface Silence {
   status: 'active' | 'pending' | 'expired';
 }
 
+interface Span {
+  startsAt: string;
+  endsAt: string;
+}
+
+interface MaintenanceWindow {
+  name: string;
+  matchers: string[];
+  healthModels: string[];
+  timezone: string;
+  schedule: ({ kind: 'once' } & Span) | { kind: 'recurring'; rrule: string; durationSeconds: number };
+  status: 'active' | 'pending' | 'expired';
+  current: Span | null;
+  next: Span | null;
+}
+
+/** The config's maintenance windows, read-only: what each covers, when, and whether it is in force. */
+function Maintenance() {
+  const [windows, setWindows] = useState<MaintenanceWindow[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => void api<{ windows: MaintenanceWindow[] }>('GET', '/api/v1/maintenance').then((r) => setWindows(r.windows), (err: unknown) => setError(errorText(err))), []);
+  const span = (s: Span | null) => (s === null ? '—' : `${when(s.startsAt)} – ${when(s.endsAt)}`);
+  return (
+    <section aria-labelledby="maintenance-title">
+      <h2 id="maintenance-title">{t().maintenance}</h2>
+      <p class="hint">{t().maintenanceHint}</p>
+      <ErrorLine error={error} />
+      {windows === null ? (
+        error === null ? <p class="loading">{t().loading}</p> : null
+      ) : windows.length === 0 ? (
+        <p class="empty">{t().noMaintenance}</p>
+      ) : (
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t().name}</th>
+                <th scope="col">{t().covers}</th>
+                <th scope="col">{t().schedule}</th>
+                <th scope="col">{t().status}</th>
+                <th scope="col">{t().nextWindow}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {windows.map((w) => (
+                <tr key={w.name} class={w.status}>
+                  <td>{w.name}</td>
+                  <td>
+                    {[...w.matchers, ...w.healthModels].map((c) => (
+                      <code key={c}>{c}</code>
+                    ))}
+                  </td>
+                  <td>
+                    {w.schedule.kind === 'once' ? span(w.schedule) : <code>{w.schedule.rrule}</code>}
+                    {w.schedule.kind === 'recurring' ? ` · ${Math.round(w.schedule.durationSeconds / 60)} min` : null} · {w.timezone}
+                  </td>
+                  <td>{w.status === 'active' ? `${w.status}: ${span(w.current)}` : w.status}</td>
+                  <td>{span(w.next)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
 const UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /** Silences in force, pending and recently ended; a responder adds and ends them. */
@@ -105,6 +173,7 @@ export function Silences() {
           </table>
         </div>
       )}
+      <Maintenance />
     </section>
   );
 }
