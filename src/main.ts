@@ -10,7 +10,8 @@ const USAGE = `usage:
   incident-bridge silence list [--all] | silence expire ID (silence --help)
   incident-bridge sla due [--config FILE] --calendar NAME --from TIME --duration DUR
   incident-bridge sla rebuild [--config FILE] [--db FILE] [--fix]
-  incident-bridge report [--config FILE] [--db FILE] --from YYYY-MM-DD --to YYYY-MM-DD [--timezone TZ] [--group-by DIM,...] [--customer NAME] [--format json|csv] [--out FILE]`;
+  incident-bridge report [--config FILE] [--db FILE] --from YYYY-MM-DD --to YYYY-MM-DD [--timezone TZ] [--group-by DIM,...] [--customer NAME] [--format json|csv] [--out FILE]
+  incident-bridge backup [--config FILE] [--db FILE] --out FILE`;
 
 /**
  * Dispatches to one command per file in cli/; exits with the command's status. A command's
@@ -35,6 +36,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./cli/sla')).runSla(rest);
     case 'report':
       return (await import('./cli/report')).runReport(rest);
+    case 'backup':
+      return (await import('./cli/backup')).runBackup(rest);
     case '--help':
     case '-h':
     case 'help':
