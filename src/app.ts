@@ -121,7 +121,7 @@ export function createApp(options: AppOptions): App {
   const slaBook = new SlaBook(config.sla, config.escalation);
   // What covers alerts (maintenance windows, silences), inhibit rules and heartbeats.
   const quietBook = new QuietBook(compileMaintenance(config.maintenance));
-  const quiet = { coverFor: quietBook.coverFor.bind(quietBook), nextEdge: quietBook.nextEdge.bind(quietBook), inhibit: compileInhibit(config.inhibit) };
+  const quiet = { coverFor: quietBook.coverFor.bind(quietBook), nextEdge: quietBook.nextEdge.bind(quietBook), anyInForce: quietBook.anyInForce.bind(quietBook), inhibit: compileInhibit(config.inhibit) };
   const heartbeats = compileHeartbeats(config.heartbeats);
   const channels = new Map<string, Channel>(config.notifications.channels.map((c) => [c.name, createChannel(c, { clock })]));
   const routing: RoutingConfig = { routes: config.notifications.routes, channels: [...channels.keys()], lines: config.lines, customers: config.customers, locale: config.notifications.locale };

@@ -17,6 +17,11 @@ const BATCH = 200;
 export interface CoverEdges {
   /** The next moment after `afterMs` at which a window or a silence starts or ends, or null. */
   nextEdge(afterMs: number): number | null;
+  /**
+   * Whether any window or silence is in force at `now`. When none is, a re-examination reads only
+   * the incidents suppressed now (nothing covers the others); without it, every active one.
+   */
+  anyInForce?(now: number): boolean;
 }
 
 /** One thing the quiet worker did, for the log and the metrics. */
@@ -96,12 +101,13 @@ export class QuietWorker {
     });
   }
 
-  /** Every active incident, page by page: its cover now decides whether it is quiet. */
+  /** Every active incident (the suppressed ones, when nothing covers), page by page: its cover now decides whether it is quiet. */
   private async reexamine(now: number): Promise<number> {
     let changed = 0;
     let after = 0;
+    const suppressedOnly = this.deps.ctx.quiet.anyInForce?.(now) === false;
     for (;;) {
-      const ids = await this.deps.store.incidents.activeIncidentIds(after, BATCH);
+      const ids = await this.deps.store.incidents.activeIncidentIds(after, BATCH, suppressedOnly);
       if (ids.length === 0) return changed;
       after = ids[ids.length - 1]!;
       changed += await this.each(ids, now, (tx, incident) => this.examine(tx, incident, now));

@@ -1,7 +1,7 @@
 import type { Suppression } from '../core/vocabulary';
 import { matchesAll, parseMatchers } from '../core/matcher';
 import type { Matcher } from '../core/matcher';
-import { coveringWindow, nextEdge } from './maintenance';
+import { coveringWindow, inForce, nextEdge } from './maintenance';
 import type { MaintenanceWindow } from './maintenance';
 
 /** A silence as the covers need it: its matchers (Alertmanager syntax) and when it is in force. */
@@ -35,6 +35,11 @@ export class QuietBook {
   private unindexed: CompiledSilence[] = [];
 
   constructor(private readonly windows: readonly MaintenanceWindow[]) {}
+
+  /** Whether any maintenance window or silence is in force at `now`. */
+  anyInForce(now: number): boolean {
+    return this.windows.some((w) => inForce(w, now)) || this.silences.some((s) => s.startsAt <= now && now < s.endsAt);
+  }
 
   /** The config's maintenance windows, in its order. */
   maintenanceWindows(): readonly MaintenanceWindow[] {

@@ -213,8 +213,11 @@ export interface IncidentStore {
   dueForSettle(nowMs: number, limit: number): Promise<number[]>;
   /** When the earliest flapping incident may settle, or null. */
   nextSettleDue(): Promise<number | null>;
-  /** The ids of open and acknowledged incidents above `afterId`, ascending (to re-examine them page by page). */
-  activeIncidentIds(afterId: number, limit: number): Promise<number[]>;
+  /**
+   * The ids of open and acknowledged incidents above `afterId`, ascending (to re-examine them page
+   * by page); with `suppressedOnly`, only those suppressed now.
+   */
+  activeIncidentIds(afterId: number, limit: number, suppressedOnly?: boolean): Promise<number[]>;
   /** Forgets replay receipts older than `beforeMs`; returns how many. */
   pruneReceipts(beforeMs: number): Promise<number>;
   /**

@@ -14,7 +14,7 @@ import type { WriteLock } from './write-lock';
  */
 export class SqliteIncidentStore implements IncidentStore {
   private readonly tx: SqliteIncidentTransaction;
-  private readonly s: Record<'due' | 'nextResolve' | 'slaDue' | 'nextSla' | 'settleDue' | 'nextSettle' | 'activeIds' | 'prune' | 'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo', Database.Statement>;
+  private readonly s: Record<'due' | 'nextResolve' | 'slaDue' | 'nextSla' | 'settleDue' | 'nextSettle' | 'activeIds' | 'suppressedIds' | 'prune' | 'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo', Database.Statement>;
   private readonly wal: WalSync;
   private readonly lock: WriteLock;
   private readonly listeners = new Set<(incidentIds: readonly number[]) => void>();
@@ -33,6 +33,7 @@ export class SqliteIncidentStore implements IncidentStore {
       settleDue: db.prepare('SELECT id FROM incidents WHERE settle_due_at IS NOT NULL AND settle_due_at <= ? ORDER BY settle_due_at LIMIT ?'),
       nextSettle: db.prepare('SELECT min(settle_due_at) AS at FROM incidents WHERE settle_due_at IS NOT NULL'),
       activeIds: db.prepare("SELECT id FROM incidents INDEXED BY incidents_active_ids WHERE status <> 'resolved' AND id > ? ORDER BY id LIMIT ?"),
+      suppressedIds: db.prepare("SELECT id FROM incidents INDEXED BY incidents_active_suppressed WHERE status <> 'resolved' AND suppressed IS NOT NULL AND id > ? ORDER BY id LIMIT ?"),
       prune: db.prepare('DELETE FROM webhook_receipts WHERE received_at < ?'),
       begin: db.prepare('BEGIN'),
       commit: db.prepare('COMMIT'),
@@ -126,8 +127,9 @@ export class SqliteIncidentStore implements IncidentStore {
     return this.lock.read(() => (this.s.nextSettle.get() as { at: number | null }).at);
   }
 
-  activeIncidentIds(afterId: number, limit: number): Promise<number[]> {
-    return this.lock.read(() => (this.s.activeIds.all(afterId, limit) as { id: number }[]).map((r) => r.id));
+  activeIncidentIds(afterId: number, limit: number, suppressedOnly = false): Promise<number[]> {
+    const statement = suppressedOnly ? this.s.suppressedIds : this.s.activeIds;
+    return this.lock.read(() => (statement.all(afterId, limit) as { id: number }[]).map((r) => r.id));
   }
 
   pruneReceipts(beforeMs: number): Promise<number> {

@@ -22,6 +22,8 @@ function testCovers() {
     policy: {
       coverFor: (labels: Readonly<Record<string, string>>) => covered.get(labels.instance ?? '') ?? null,
       nextEdge: (after: number) => edges.filter((e) => e > after).sort((a, b) => a - b)[0] ?? null,
+      // With no cover in force, the worker re-examines only the incidents suppressed now.
+      anyInForce: () => covered.size > 0,
       inhibit: compileInhibit([{ when: { impact: 'full_outage' }, mute: { impact: ['partial_outage', 'defect'] }, equal: ['healthModel'] }]),
     },
   };
