@@ -300,7 +300,7 @@ export function createApp(options: AppOptions): App {
         http!.once('error', reject);
       });
       http.keepAliveTimeout = 65_000;
-      opened = await (options.openStore ?? (() => openStore(loaded.store, { onBackgroundError: (message) => logger.warn('a background checkpoint of the store failed', { message }) })))();
+      opened = await (options.openStore ?? (() => openStore(loaded.store)))();
       ({ incidents: store, readModel, outbox } = opened);
       stopFeed = store.onCommitted((ids) => liveFeed.changed(ids));
       worker = new ResolveWorker({ store, clock, logger, replayWindowMs: config.incidents.replayWindow, onEvent, channelsFor: notifyChannels, quiet, silences: { store: opened.silences, keepExpiredMs: config.silences.keepExpired } });

@@ -3,17 +3,11 @@ import type { Store } from './store';
 import { openReadOnlySqliteStore, openSqliteStore } from './sqlite/sqlite-store';
 
 
-/** How the daemon opens its store; commands open it plain. */
-export interface DaemonStoreOptions {
-  /** Told when housekeeping the store does in the background fails (a checkpoint); it goes on. */
-  onBackgroundError: (message: string) => void;
-}
-
 /** Builds the store named by `settings.type`; the only place that knows every implementation. */
-export function openStore(settings: StoreSettings, daemon?: DaemonStoreOptions): Promise<Store> {
+export function openStore(settings: StoreSettings): Promise<Store> {
   switch (settings.type) {
     case 'sqlite':
-      return Promise.resolve(openSqliteStore(settings.path, daemon ? { backgroundCheckpoints: { onError: daemon.onBackgroundError } } : {}));
+      return Promise.resolve(openSqliteStore(settings.path));
   }
 }
 

@@ -6,24 +6,13 @@ import { SqliteIncidentStore } from './sqlite-incident-store';
 import { SqliteOutboxStore } from './sqlite-outbox-store';
 import { SqliteReadModel } from './sqlite-read-model';
 import { SqliteSilenceStore } from './sqlite-silence-store';
-import { startCheckpointer } from './checkpointer';
 import { walSyncOf } from './wal-sync';
 import { writeLockOf } from './write-lock';
 
-/** How a store is opened for the daemon. */
-export interface SqliteStoreOptions {
-  /**
-   * Checkpoint the WAL from a thread of its own instead of inside commits (a file store only);
-   * a failed checkpoint is reported here (the commits' own checkpoint remains as a safety net).
-   */
-  backgroundCheckpoints?: { onError: (message: string) => void };
-}
-
 /** Opens (creating and migrating) the SQLite file, or `:memory:`, as one Store. */
-export function openSqliteStore(file: string, options: SqliteStoreOptions = {}): Store {
+export function openSqliteStore(file: string): Store {
   const db = openDatabase(file);
   const lock = writeLockOf(db);
-  const checkpointer = options.backgroundCheckpoints && file !== ':memory:' ? startCheckpointer(db, file, options.backgroundCheckpoints.onError) : null;
   return {
     incidents: new SqliteIncidentStore(db),
     readModel: new SqliteReadModel(db),
@@ -32,8 +21,6 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     async close() {
       // Work that holds the connection finishes first; a closed handle would fail it halfway.
       await lock.idle();
-      // The checkpointer's connection closes first: the last one to close checkpoints the WAL whole.
-      await checkpointer?.stop();
       walSyncOf(db).close();
       if (db.open) db.close();
     },
