@@ -81,26 +81,30 @@ export type ColumnPositions = Readonly<Record<string, number>>;
 export function positionsOf(columns: readonly string[]): ColumnPositions {
   return Object.fromEntries(columns.map((c, n) => [c, n]));
 }
-const EVERY_COLUMN = positionsOf(INCIDENT_COLUMN_ORDER);
 
-/** Maps a `SELECT *` row of incidents to its record; `terms` finds the SLA terms of a digest. */
-export function incidentFromRow(row: Row, terms: (digest: string | null) => SlaTerms | null): IncidentRecord {
-  return incidentFromValues(
-    INCIDENT_COLUMN_ORDER.map((c) => row[c]),
-    EVERY_COLUMN,
-    terms,
-  );
+type Terms = (digest: string | null) => SlaTerms | null;
+
+/**
+ * Maps a `SELECT *` row of incidents to its record; `terms` finds the SLA terms of a digest. The
+ * row is read in place: ingest reads incidents this way, and a copy per row would be its cost.
+ */
+export function incidentFromRow(row: Row, terms: Terms): IncidentRecord {
+  return incidentOf((column) => row[column], terms);
 }
 
 /**
  * Maps an incident row read as an array to its record (a listing reads arrays: an object per row
  * of some forty columns costs about twice as much). A column the row does not have reads as null.
  */
-export function incidentFromValues(v: readonly unknown[], at: ColumnPositions, terms: (digest: string | null) => SlaTerms | null): IncidentRecord {
-  const row = (column: string): unknown => {
+export function incidentFromValues(v: readonly unknown[], at: ColumnPositions, terms: Terms): IncidentRecord {
+  return incidentOf((column) => {
     const n = at[column];
     return n === undefined ? null : v[n];
-  };
+  }, terms);
+}
+
+/** An incident record from its columns, however the row holds them. */
+function incidentOf(row: (column: string) => unknown, terms: Terms): IncidentRecord {
   return {
     id: row('id') as number,
     key: row('incident_key') as string,

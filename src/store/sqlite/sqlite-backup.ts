@@ -50,7 +50,7 @@ export function backupSqliteStore(source: string, target: string): BackupSummary
 }
 
 /** Reads a backup back: its integrity, schema version, rows per table and size. */
-export function readBack(file: string): BackupSummary {
+function readBack(file: string): BackupSummary {
   const copy = new Database(file, { readonly: true, fileMustExist: true });
   try {
     const check = copy.pragma('integrity_check', { simple: false }) as { integrity_check: string }[];
