@@ -394,6 +394,8 @@ function seedReportStore(dbFile, n, monthStart) {
       }
     })();
     db.transaction(() => {
+      // The report's columns, as the store writes them with each incident it stores.
+      db.exec(`${require('../dist/store/sqlite/report-columns').REPORT_COLUMNS_FROM_ROW_SQL} WHERE sla IS NOT NULL OR acknowledged_at IS NOT NULL`);
       for (const { sql } of indexes) db.exec(sql);
     })();
     db.close();

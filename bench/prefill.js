@@ -193,6 +193,8 @@ function prefillStore(dbFile, options) {
   })();
   const insertedAt = process.hrtime.bigint();
   db.transaction(() => {
+    // The report's columns, as the store writes them with each incident it stores.
+    db.exec(`${require('../dist/store/sqlite/report-columns').REPORT_COLUMNS_FROM_ROW_SQL} WHERE acknowledged_at IS NOT NULL`);
     for (const { sql } of indexes) db.exec(sql);
   })();
   // No ANALYZE: the daemon never runs it, so a store it grew has no statistics either.

@@ -2,6 +2,8 @@ import type Database from 'better-sqlite3';
 import type { AlertHead, AlertRecord, DeliveryReceipt, IncidentRecord, IncidentTransaction, NewAlert, NewIncident, NotificationIdentity, NotificationPayload, TimelineEntry } from '../store';
 import { notificationKey } from '../store';
 import { ALERT_COLUMNS, ALERT_HEAD_COLUMNS, INCIDENT_COLUMNS, INSERT_TIMELINE, STORE_LOOKUPS, alertHeadFromRow, incidentFromRow, stepsOf, timelineFromRow, toColumn } from './rows';
+import { REPORT_COLUMNS, movesReportColumns, reportValues, reportValuesOfRow } from './report-columns';
+import type { ReportValues } from './report-columns';
 import { slaTermsOf } from './sla-terms-registry';
 import type { SlaTermsRegistry } from './sla-terms-registry';
 import type { DueStep, SlaTerms } from '../../core/sla-terms';
@@ -20,6 +22,8 @@ export class SqliteIncidentTransaction implements IncidentTransaction {
   // Incidents read or changed in the current unit; writes wait in `dirty` until `flush`.
   private readonly incidents = new Map<number, IncidentRecord>();
   private readonly dirty = new Map<number, object>();
+  /** Beside each cached incident: how it opened, and its report columns as stored. */
+  private readonly reported = new Map<number, { openedQuiet: string | null; values: ReportValues }>();
   private statusDirty = false;
   /** The incidents the batch changed so far (the store tells its listeners once it is on disk). */
   readonly touched = new Set<number>();
@@ -46,10 +50,11 @@ export class SqliteIncidentTransaction implements IncidentTransaction {
       lastResolved: p(STORE_LOOKUPS.lastResolvedIncident),
       insertIncident: p(`INSERT INTO incidents (incident_key, status, priority, impact, category, health_model, metric, customer, title,
         summary, runbook_url, group_labels, alert_count, firing_count, delivery_count, started_at, opened_at, updated_at,
-        auto_resolve, hold_down_ms, sla_terms, sla, suppressed, paged, flap_changes, flap_window_ms, state_changes, opened_quiet)
+        auto_resolve, hold_down_ms, sla_terms, sla, suppressed, paged, flap_changes, flap_window_ms, state_changes, opened_quiet,
+        ${REPORT_COLUMNS.join(', ')})
         VALUES (@key, @status, @priority, @impact, @category, @healthModel, @metric, @customer, @title, @summary, @runbookUrl,
         @groupLabels, @alertCount, @firingCount, @deliveryCount, @startedAt, @openedAt, @updatedAt, @autoResolve, @holdDownMs, @slaTerms, @sla,
-        @suppressed, @paged, @flapChanges, @flapWindowMs, @stateChanges, @openedQuiet)`),
+        @suppressed, @paged, @flapChanges, @flapWindowMs, @stateChanges, @openedQuiet, ${REPORT_COLUMNS.map((c) => `@${c}`).join(', ')})`),
       slaTimeline: p(`SELECT * FROM timeline WHERE incident_id = ? AND event NOT IN ('alert_attached', 'alert_resolved', 'resolve_scheduled',
         'source_update', 'notification_dead', 'customer_notified') ORDER BY id`),
       activeOfModel: p("SELECT * FROM incidents INDEXED BY incidents_active_by_model WHERE health_model = ? AND status <> 'resolved' ORDER BY id"),
@@ -125,7 +130,8 @@ export class SqliteIncidentTransaction implements IncidentTransaction {
     try {
       // The unique index on active incidents per key must see the statuses changed before.
       this.flushStatus();
-      const row = bind({ ...incident, slaTerms: incident.slaTerms === null ? null : this.terms.store(incident.slaTerms), openedQuiet: incident.suppressed?.by ?? null });
+      const openedQuiet = incident.suppressed?.by ?? null;
+      const row = bind({ ...incident, slaTerms: incident.slaTerms === null ? null : this.terms.store(incident.slaTerms), openedQuiet, ...reportValues({ ...incident, acknowledgedAt: null, resolvedAt: null }, openedQuiet) });
       const id = Number(this.stmt.insertIncident!.run(row).lastInsertRowid);
       this.touched.add(id);
       return Promise.resolve(id);
@@ -147,7 +153,7 @@ export class SqliteIncidentTransaction implements IncidentTransaction {
 
   /** Writes the cached incident changes; called at the end of each unit. */
   flush(): void {
-    for (const [id, patch] of this.dirty) this.update('incidents', INCIDENT_COLUMNS, id, patch);
+    for (const [id, patch] of this.dirty) this.update('incidents', INCIDENT_COLUMNS, id, patch, this.reportChanges(id, patch));
     this.dirty.clear();
     this.statusDirty = false;
   }
@@ -155,6 +161,7 @@ export class SqliteIncidentTransaction implements IncidentTransaction {
   /** Forgets the cache: after a unit rolled back, or when a batch ends. */
   discard(): void {
     this.incidents.clear();
+    this.reported.clear();
     this.dirty.clear();
     this.statusDirty = false;
   }
@@ -173,20 +180,39 @@ export class SqliteIncidentTransaction implements IncidentTransaction {
     if (!record) {
       const row = this.stmt.incident!.get(id) as Row | undefined;
       if (!row) throw new Error(`incident ${id} vanished inside its transaction`);
-      record = incidentFromRow(row, this.termsOf);
-      this.incidents.set(id, record);
+      record = this.keep(id, row);
     }
     return record;
+  }
+
+  /** Caches the record of a row read, with what its report columns follow from. */
+  private keep(id: number, row: Row): IncidentRecord {
+    const record = incidentFromRow(row, this.termsOf);
+    this.incidents.set(id, record);
+    this.reported.set(id, { openedQuiet: (row.opened_quiet as string | null) ?? null, values: reportValuesOfRow(row) });
+    return record;
+  }
+
+  /** The report columns a patch of a cached incident moves, with their new values; null for none. */
+  private reportChanges(id: number, patch: object): Row | null {
+    const kept = this.reported.get(id);
+    const record = this.incidents.get(id);
+    if (!kept || !record || !movesReportColumns(patch)) return null;
+    const next = reportValues(record, kept.openedQuiet);
+    let changed: Row | null = null;
+    for (const c of REPORT_COLUMNS) {
+      if (next[c] === kept.values[c]) continue;
+      (changed ??= {})[c] = next[c];
+    }
+    kept.values = next;
+    return changed;
   }
 
   /** A copy of the cached record of a row found by a query, the row's values when not cached yet. */
   private remember(row: Row): IncidentRecord {
     const id = row.id as number;
     let record = this.incidents.get(id);
-    if (!record) {
-      record = incidentFromRow(row, this.termsOf);
-      this.incidents.set(id, record);
-    }
+    if (!record) record = this.keep(id, row);
     return { ...record };
   }
 
@@ -232,14 +258,18 @@ export class SqliteIncidentTransaction implements IncidentTransaction {
     else this.stmt.writeState!.run(key, value, now);
   }
 
-  /** UPDATE of the given fields only; one prepared statement per distinct field set, cached. */
-  private update(table: string, columns: Record<string, string>, id: number, patch: object): void {
+  /**
+   * UPDATE of the given fields only, and of the given `raw` columns (values as stored); one
+   * prepared statement per distinct set of them, cached.
+   */
+  private update(table: string, columns: Record<string, string>, id: number, patch: object, raw: Row | null = null): void {
     // Sorted: the same fields give the same cached statement, whatever order the patches came in.
     const fields = Object.keys(patch)
       .filter((k) => (patch as Row)[k] !== undefined)
       .sort();
-    if (fields.length === 0) return;
-    const cacheKey = `${table}:${fields.join(',')}`;
+    const rawColumns = raw === null ? [] : Object.keys(raw);
+    if (fields.length === 0 && rawColumns.length === 0) return;
+    const cacheKey = `${table}:${fields.join(',')}|${rawColumns.join(',')}`;
     let statement = this.updates.get(cacheKey);
     if (!statement) {
       const sets = fields.map((f) => {
@@ -247,11 +277,13 @@ export class SqliteIncidentTransaction implements IncidentTransaction {
         if (!column || column === 'id') throw new Error(`cannot update ${table}.${f}`);
         return `${column} = @${f}`;
       });
+      for (const c of rawColumns) sets.push(`${c} = @${c}`);
       statement = this.db.prepare(`UPDATE ${table} SET ${sets.join(', ')} WHERE id = @id`);
       this.updates.set(cacheKey, statement);
     }
     const params: Row = { id };
     for (const f of fields) params[f] = toColumn((patch as Row)[f]);
+    for (const c of rawColumns) params[c] = raw![c];
     statement.run(params);
   }
 }
