@@ -21,6 +21,7 @@ const LAYERS = [
   ['people', ['core', 'config']],
   ['rule-tests', ['core', 'config', 'sources', 'health-model', 'quiet', 'sla', 'store', 'incidents', 'notify', 'people']],
   ['http', ['core', 'config', 'sources', 'health-model', 'quiet', 'sla', 'store', 'incidents', 'notify', 'people', 'rule-tests']],
+  ['sla-thread', '*'],
   ['cli', '*'],
   ['app', '*'],
   ['main', '*'],

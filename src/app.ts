@@ -52,6 +52,8 @@ import type { ActionResult } from './incidents/actions';
 import type { PersonCommand } from './incidents/state-machine';
 import { telegramBotsOf, TelegramUpdatePoller } from './notify/telegram-updates';
 import { SessionStore } from './people/session-store';
+import { SlaThread } from './sla-thread';
+import { WriterGate } from './store/sqlite/writer-gate';
 
 /** Side effects the app takes from outside; tests inject a fake clock and a silent logger. */
 export interface AppOptions {
@@ -70,6 +72,13 @@ export interface AppOptions {
   watchDebounceMs?: number;
   /** Opens the store at start; default: the store the config's `store.type` names. */
   openStore?: () => Promise<Store>;
+  /**
+   * Run the SLA scheduler on a thread of its own with its own connection to the store (the
+   * daemon, `serve`, does): a catch-up of many due steps then uses the other core instead of
+   * ingest's. Only for a SQLite file opened by the app, on the system clock; otherwise, and if
+   * the thread cannot start or ends, the scheduler runs on the daemon's thread.
+   */
+  slaThread?: boolean;
 }
 
 /** The running daemon. */
@@ -149,6 +158,8 @@ export function createApp(options: AppOptions): App {
   });
   let worker: ResolveWorker | null = null;
   let slaWorker: SlaWorker | null = null;
+  let slaThread: SlaThread | null = null;
+  const threadGate = options.slaThread && !options.openStore && !options.clock && loaded.store.type === 'sqlite' && loaded.store.path !== ':memory:' ? new WriterGate() : null;
   /** An SLA step ran: count it, log it, deliver now. */
   const onSlaStep = (run: SlaStepRun): void => {
     metrics.slaSteps.inc({ action: run.step.action });
@@ -247,7 +258,7 @@ export function createApp(options: AppOptions): App {
   });
   const slaTask = new PeriodicTask({
     intervalMs: SLA_INTERVAL_MS,
-    run: () => (slaWorker ? slaWorker.runOnce() : Promise.resolve(0)),
+    run: () => (slaThread?.alive ? slaThread.runOnce() : slaWorker ? slaWorker.runOnce() : Promise.resolve(0)),
     onError: (error) => logger.error('SLA scheduler failed', { error }),
   });
 
@@ -300,7 +311,7 @@ export function createApp(options: AppOptions): App {
         http!.once('error', reject);
       });
       http.keepAliveTimeout = 65_000;
-      opened = await (options.openStore ?? (() => openStore(loaded.store)))();
+      opened = await (options.openStore ?? (() => openStore(loaded.store, threadGate ? { gate: threadGate, side: 'daemon' } : undefined)))();
       ({ incidents: store, readModel, outbox } = opened);
       stopFeed = store.onCommitted((ids) => liveFeed.changed(ids));
       worker = new ResolveWorker({ store, clock, logger, replayWindowMs: config.incidents.replayWindow, onEvent, channelsFor: notifyChannels, quiet, silences: { store: opened.silences, keepExpiredMs: config.silences.keepExpired } });
@@ -319,6 +330,25 @@ export function createApp(options: AppOptions): App {
         },
       });
       slaWorker = new SlaWorker({ store, clock, logger, channelsFor: notifyChannels, onStep: onSlaStep, ingestBusy: () => queue.busy(100) });
+      if (threadGate) {
+        try {
+          slaThread = await SlaThread.start({
+            storePath: loaded.store.path,
+            gate: threadGate,
+            routing,
+            logLevel: config.log.level,
+            secrets: loaded.secrets,
+            logger,
+            onStep: onSlaStep,
+            onCommitted: (ids) => liveFeed.changed(ids),
+            onEnded: () => metrics.slaSchedulerThread.set(0),
+          });
+          metrics.slaSchedulerThread.set(1);
+        } catch (error) {
+          threadGate.reset();
+          logger.error('the SLA scheduler thread did not start; the daemon runs the scheduler itself', { error });
+        }
+      }
       outboxWorker = new OutboxWorker({
         store: outbox,
         channels,
@@ -382,6 +412,8 @@ export function createApp(options: AppOptions): App {
       await Promise.all(pollLoops.map((l) => l.stop()));
       await resolveTask.stop();
       await slaTask.stop();
+      await slaThread?.close();
+      slaThread = null;
       await quietTask.stop();
       await outboxTask.stop();
       stopFeed?.();

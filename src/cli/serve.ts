@@ -17,7 +17,7 @@ export async function runServe(args: string[]): Promise<number> {
     for (const p of error.problems) process.stderr.write(`${formatProblem(p)}\n`);
     return 1;
   }
-  const app = createApp({ config: loaded });
+  const app = createApp({ config: loaded, slaThread: true });
   await app.start();
   let stopping = false;
   const stop = (signal: string): void => {

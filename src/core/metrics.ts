@@ -23,6 +23,7 @@ export interface Metrics {
   notificationLatency: Histogram<'channel'>;
   notificationFirstAttempt: Histogram<'channel'>;
   slaSchedulerLag: Gauge;
+  slaSchedulerThread: Gauge;
   slaBreaches: Counter<'clock' | 'priority'>;
   escalations: Counter<'line' | 'by'>;
   slaSteps: Counter<'action'>;
@@ -136,6 +137,11 @@ export function createMetrics(options: {
         const due = options.nextSlaDue ? await options.nextSlaDue() : null;
         this.set(due === null ? 0 : Math.max(0, (now() - due) / 1000));
       },
+    }),
+    slaSchedulerThread: new Gauge({
+      name: 'incident_bridge_sla_scheduler_thread',
+      help: "1 while the SLA scheduler and the WAL's checkpoints run on a thread of their own, 0 while they run on the daemon's thread.",
+      registers: [registry],
     }),
     slaBreaches: new Counter({ name: 'incident_bridge_sla_breaches_total', help: 'SLA clocks that passed their due time unmet, by clock and priority.', labelNames: ['clock', 'priority'], registers: [registry] }),
     escalations: new Counter({ name: 'incident_bridge_escalations_total', help: 'Incidents moved to a line, by the line and by whom (sla or person).', labelNames: ['line', 'by'], registers: [registry] }),

@@ -51,15 +51,18 @@ export class SlaWorker {
        * ingest would have had (the steps are late already; the webhooks are not).
        */
       ingestBusy?: () => boolean;
+      /** Incidents per transaction (default 250). */
+      batch?: number;
     },
   ) {}
 
   /** Runs everything due by now, batch after batch; returns how many steps ran. */
   async runOnce(): Promise<number> {
     const now = this.deps.clock.now().getTime();
+    const batch = this.deps.batch ?? BATCH;
     let ran = 0;
     for (;;) {
-      const due = await this.deps.store.dueForSla(now, BATCH);
+      const due = await this.deps.store.dueForSla(now, batch);
       if (due.length === 0) return ran;
       const started = performance.now();
       const settled = await this.deps.store.runBatch(due.map((id) => (tx) => this.runDue(tx, id, now)));
@@ -75,7 +78,7 @@ export class SlaWorker {
         }
       });
       // Every unit failed: the same rows would come back at once; the next tick tries again.
-      if (!progressed || due.length < BATCH) return ran;
+      if (!progressed || due.length < batch) return ran;
       if (this.deps.ingestBusy?.()) await new Promise((resolve) => setTimeout(resolve, Math.min(took * GIVE_WAY, 1000)));
     }
   }

@@ -1,13 +1,17 @@
 import type { StoreSettings } from '../config/load-config';
 import type { Store } from './store';
 import { openReadOnlySqliteStore, openSqliteStore } from './sqlite/sqlite-store';
+import type { SharedWriting } from './sqlite/sqlite-store';
 
 
-/** Builds the store named by `settings.type`; the only place that knows every implementation. */
-export function openStore(settings: StoreSettings): Promise<Store> {
+/**
+ * Builds the store named by `settings.type`; the only place that knows every implementation.
+ * `shared`: the daemon's side of a file another thread of it writes too (SQLite).
+ */
+export function openStore(settings: StoreSettings, shared?: SharedWriting): Promise<Store> {
   switch (settings.type) {
     case 'sqlite':
-      return Promise.resolve(openSqliteStore(settings.path));
+      return Promise.resolve(openSqliteStore(settings.path, shared));
   }
 }
 

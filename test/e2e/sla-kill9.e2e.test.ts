@@ -281,6 +281,9 @@ test('kill -9 on the real clock: every SLA step runs once and reaches its line o
       incidentIds.push(incidents[0] as number);
     }
     expect(new Set(incidentIds).size).toBe(INCIDENTS);
+    // The steps run on the scheduler's own thread, on its own connection to the store file.
+    const metrics = await request(`${baseUrl}/metrics`, { method: 'GET', timeoutMs: 5000 });
+    expect(metrics.body.toString('utf8')).toMatch(/^incident_bridge_sla_scheduler_thread 1$/m);
     const openedAt = await Promise.all(incidentIds.map(async (id) => Date.parse((await getJson<IncidentDetailJson>(`/api/v1/incidents/${id}`)).openedAt)));
 
     // Kill near the due times and start again on the same store, until every step is past.

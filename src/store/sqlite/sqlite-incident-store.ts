@@ -5,6 +5,7 @@ import { walSyncOf } from './wal-sync';
 import type { WalSync } from './wal-sync';
 import { writeLockOf } from './write-lock';
 import type { WriteLock } from './write-lock';
+import type { WriterGate } from './writer-gate';
 
 /**
  * The write side on SQLite. A batch is one transaction (group commit: one fsync for every
@@ -19,7 +20,14 @@ export class SqliteIncidentStore implements IncidentStore {
   private readonly lock: WriteLock;
   private readonly listeners = new Set<(incidentIds: readonly number[]) => void>();
 
-  constructor(private readonly db: Database.Database) {
+  /**
+   * `helperGate`: this store is a helper thread's, writing beside the daemon's own connection
+   * (see WriterGate); each of its transactions takes a turn at the gate.
+   */
+  constructor(
+    private readonly db: Database.Database,
+    private readonly helperGate: WriterGate | null = null,
+  ) {
     this.wal = walSyncOf(db);
     this.lock = writeLockOf(db);
     this.tx = new SqliteIncidentTransaction(db);
@@ -35,7 +43,9 @@ export class SqliteIncidentStore implements IncidentStore {
       activeIds: db.prepare("SELECT id FROM incidents INDEXED BY incidents_active_ids WHERE status <> 'resolved' AND id > ? ORDER BY id LIMIT ?"),
       suppressedIds: db.prepare("SELECT id FROM incidents INDEXED BY incidents_active_suppressed WHERE status <> 'resolved' AND suppressed IS NOT NULL AND id > ? ORDER BY id LIMIT ?"),
       prune: db.prepare('DELETE FROM webhook_receipts WHERE received_at < ?'),
-      begin: db.prepare('BEGIN'),
+      // Immediate: a transaction that read under a deferred BEGIN could not write once another
+      // connection (a helper thread's, a command's) had committed since; this one waits instead.
+      begin: db.prepare('BEGIN IMMEDIATE'),
       commit: db.prepare('COMMIT'),
       rollback: db.prepare('ROLLBACK'),
       savepoint: db.prepare('SAVEPOINT unit'),
@@ -73,6 +83,17 @@ export class SqliteIncidentStore implements IncidentStore {
   }
 
   private async transaction<T>(units: Unit<T>[]): Promise<Settled<T>[]> {
+    const gate = this.helperGate;
+    if (gate === null) return this.inTransaction(units);
+    await gate.helperEnter();
+    try {
+      return await this.inTransaction(units);
+    } finally {
+      gate.helperLeave();
+    }
+  }
+
+  private async inTransaction<T>(units: Unit<T>[]): Promise<Settled<T>[]> {
     const results: Settled<T>[] = [];
     this.s.begin.run();
     try {

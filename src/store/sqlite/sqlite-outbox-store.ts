@@ -61,7 +61,7 @@ export class SqliteOutboxStore implements OutboxStore {
         const found = (this.s.claimable!.all({ channel, now: nowMs, limit }) as Row[]).map(notificationFromRow);
         for (const n of found) this.s.lease!.run(leaseUntilMs, n.id);
         return found;
-      })(),
+      }).immediate(),
     );
     if (rows.length > 0) await this.wal.sync();
     return rows;
@@ -143,7 +143,7 @@ export class SqliteOutboxStore implements OutboxStore {
 
   /** One transaction under the connection's write lock, acknowledged once it is on disk. */
   private async write(change: () => unknown): Promise<void> {
-    await this.lock.run(() => this.db.transaction(change)());
+    await this.lock.run(() => this.db.transaction(change).immediate());
     await this.wal.sync();
   }
 

@@ -71,7 +71,7 @@ export class SqliteSilenceStore implements SilenceStore {
         if (row.ends_at <= now) return { record: silenceFromRow(row), changed: false };
         this.s.expire.run({ id, now });
         return { record: silenceFromRow(this.s.get.get(id) as SilenceRow), changed: true };
-      })(),
+      }).immediate(),
     );
     if (changed) await this.wal.sync();
     return record;

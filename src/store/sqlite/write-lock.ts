@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { WriterGate } from './writer-gate';
 
 /**
  * Serializes the work that writes on one SQLite connection. A batch of async units holds its
@@ -9,6 +10,13 @@ import type Database from 'better-sqlite3';
 export class WriteLock {
   private tail: Promise<void> | null = null;
   private holders = 0;
+  /** Turns with a helper thread writing the same file on its own connection, when there is one. */
+  private gate: WriterGate | null = null;
+
+  /** From now on every write also waits for its turn at `gate` (see WriterGate). */
+  share(gate: WriterGate): void {
+    this.gate = gate;
+  }
 
   /** True while some work holds the lock or waits for it. */
   get busy(): boolean {
@@ -19,7 +27,7 @@ export class WriteLock {
   run<T>(work: () => T | Promise<T>): Promise<T> {
     this.holders++;
     const start = this.tail;
-    const result = start === null ? settle(work) : start.then(() => settle(work));
+    const result = start === null ? this.turn(work) : start.then(() => this.turn(work));
     const done = result.then(
       () => undefined,
       () => undefined,
@@ -39,6 +47,17 @@ export class WriteLock {
    */
   read<T>(query: () => T): Promise<T> {
     return this.busy ? this.run(query) : settle(query);
+  }
+
+  /** Runs `work` now, or once the gate gives the daemon its turn; tells the gate when it ends. */
+  private turn<T>(work: () => T | Promise<T>): Promise<T> {
+    const gate = this.gate;
+    if (gate === null) return settle(work);
+    const wait = gate.daemonTurn();
+    const result = wait === null ? settle(work) : wait.then(() => settle(work));
+    const done = (): void => gate.daemonDone();
+    result.then(done, done);
+    return result;
   }
 
   /** Resolves once no work holds the lock (for reads that must not see a unit in progress). */
