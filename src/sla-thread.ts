@@ -76,6 +76,8 @@ export class SlaThread {
     onCommitted: (incidentIds: readonly number[]) => void;
     /** The thread ended, closed or not: the daemon's thread takes its work back. */
     onEnded: () => void;
+    /** The compiled module the thread runs (default: this one); tests run from sources point it at dist/. */
+    script?: string;
   }): Promise<SlaThread> {
     const data: ThreadData = {
       kind: 'incident-bridge-sla',
@@ -86,7 +88,7 @@ export class SlaThread {
       secrets: options.secrets,
       batch: THREAD_BATCH,
     };
-    const worker = new Worker(__filename, { workerData: data });
+    const worker = new Worker(options.script ?? __filename, { workerData: data });
     const thread = new SlaThread(worker, options.gate, options.logger);
     return new Promise((resolve, reject) => {
       worker.on('message', (message: FromThread) => {
