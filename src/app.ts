@@ -130,7 +130,7 @@ export function createApp(options: AppOptions): App {
   const slaBook = new SlaBook(config.sla, config.escalation);
   // What covers alerts (maintenance windows, silences), inhibit rules and heartbeats.
   const quietBook = new QuietBook(compileMaintenance(config.maintenance));
-  const quiet = { coverFor: quietBook.coverFor.bind(quietBook), nextEdge: quietBook.nextEdge.bind(quietBook), anyInForce: quietBook.anyInForce.bind(quietBook), inhibit: compileInhibit(config.inhibit) };
+  const quiet = { ...quietBook.covers(), inhibit: compileInhibit(config.inhibit) };
   const heartbeats = compileHeartbeats(config.heartbeats);
   const channels = new Map<string, Channel>(config.notifications.channels.map((c) => [c.name, createChannel(c, { clock })]));
   const routing: RoutingConfig = { routes: config.notifications.routes, channels: [...channels.keys()], lines: config.lines, customers: config.customers, locale: config.notifications.locale };
@@ -311,7 +311,7 @@ export function createApp(options: AppOptions): App {
         http!.once('error', reject);
       });
       http.keepAliveTimeout = 65_000;
-      opened = await (options.openStore ?? (() => openStore(loaded.store, threadGate ? { gate: threadGate, side: 'daemon' } : undefined)))();
+      opened = await (options.openStore ?? (() => openStore(loaded.store, threadGate ? { gate: threadGate } : undefined)))();
       ({ incidents: store, readModel, outbox } = opened);
       stopFeed = store.onCommitted((ids) => liveFeed.changed(ids));
       worker = new ResolveWorker({ store, clock, logger, replayWindowMs: config.incidents.replayWindow, onEvent, channelsFor: notifyChannels, quiet, silences: { store: opened.silences, keepExpiredMs: config.silences.keepExpired } });

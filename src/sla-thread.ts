@@ -31,7 +31,6 @@ interface ThreadData {
   routing: RoutingConfig;
   logLevel: string;
   secrets: string[];
-  batch: number;
 }
 
 type ToThread = { type: 'run'; id: number } | { type: 'close' };
@@ -86,7 +85,6 @@ export class SlaThread {
       routing: options.routing,
       logLevel: options.logLevel,
       secrets: options.secrets,
-      batch: THREAD_BATCH,
     };
     const worker = new Worker(options.script ?? __filename, { workerData: data });
     const thread = new SlaThread(worker, options.gate, options.logger);
@@ -160,7 +158,7 @@ export class SlaThread {
 /** The thread's side: opens the store, runs passes when asked, reports steps and changes. */
 function runThread(port: MessagePort, data: ThreadData): void {
   const logger = createLogger({ level: data.logLevel, secrets: data.secrets });
-  const store = openSqliteStore(data.storePath, { gate: new WriterGate(data.gate), side: 'helper' });
+  const store = openSqliteStore(data.storePath, { gate: new WriterGate(data.gate, 'helper') });
   const post = (message: FromThread): void => port.postMessage(message);
   store.incidents.onCommitted((incidentIds) => post({ type: 'committed', incidentIds: [...incidentIds] }));
   // The steps of a batch are heard together, after its commit: one message per batch.
@@ -174,7 +172,7 @@ function runThread(port: MessagePort, data: ThreadData): void {
     if (runs.length === 0) queueMicrotask(flush);
     runs.push(run);
   };
-  const worker = new SlaWorker({ store: store.incidents, clock: systemClock, logger, channelsFor: incidentRouter(data.routing), onStep, batch: data.batch });
+  const worker = new SlaWorker({ store: store.incidents, clock: systemClock, logger, channelsFor: incidentRouter(data.routing), onStep, batch: THREAD_BATCH });
   // Both connections leave the WAL's checkpoints to this thread (see SqliteStore.checkpoint).
   let checkpointing = false;
   const checkpoints = setInterval(() => {

@@ -41,6 +41,11 @@ export class QuietBook {
     return this.windows.some((w) => inForce(w, now)) || this.silences.some((s) => s.startsAt <= now && now < s.endsAt);
   }
 
+  /** What ingest and the workers ask of the covers, bound to this book (a QuietPolicy without its inhibit rules). */
+  covers(): Pick<QuietBook, 'coverFor' | 'nextEdge' | 'anyInForce'> {
+    return { coverFor: this.coverFor.bind(this), nextEdge: this.nextEdge.bind(this), anyInForce: this.anyInForce.bind(this) };
+  }
+
   /** The config's maintenance windows, in its order. */
   maintenanceWindows(): readonly MaintenanceWindow[] {
     return this.windows;

@@ -108,7 +108,7 @@ async function runTest(test: RuleTestFile['tests'][number], ctx: TestContext): P
   const { config } = ctx.loaded;
   const slaBook = new SlaBook(config.sla, config.escalation);
   const quietBook = new QuietBook(compileMaintenance(config.maintenance));
-  const quiet = { coverFor: quietBook.coverFor.bind(quietBook), nextEdge: quietBook.nextEdge.bind(quietBook), anyInForce: quietBook.anyInForce.bind(quietBook), inhibit: compileInhibit(config.inhibit) };
+  const quiet = { ...quietBook.covers(), inhibit: compileInhibit(config.inhibit) };
   const route = incidentRouter({ routes: config.notifications.routes, channels: config.notifications.channels.map((c) => c.name), customers: config.customers, locale: config.notifications.locale, lines: config.lines });
   const pipeline = createPipeline({
     ruleSet: ctx.ruleSet,

@@ -6,7 +6,7 @@ import type { SharedWriting } from './sqlite/sqlite-store';
 
 /**
  * Builds the store named by `settings.type`; the only place that knows every implementation.
- * `shared`: the daemon's side of a file another thread of it writes too (SQLite).
+ * `shared`: the gate of a file another thread of the daemon writes too (SQLite), this side of it.
  */
 export function openStore(settings: StoreSettings, shared?: SharedWriting): Promise<Store> {
   switch (settings.type) {

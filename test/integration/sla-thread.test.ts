@@ -58,7 +58,7 @@ describe('the SLA scheduler thread', () => {
     expect(new Set(opened).size).toBe(3);
 
     const gate = new WriterGate();
-    const daemon = openSqliteStore(file, { gate, side: 'daemon' });
+    const daemon = openSqliteStore(file, { gate });
     const steps: SlaStepRun[] = [];
     const committed: number[] = [];
     let ended = 0;

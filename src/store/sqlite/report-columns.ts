@@ -40,13 +40,6 @@ export function reportValues(i: ReportInputs, openedQuiet: string | null): Repor
   };
 }
 
-/** The report columns as a row holds them. */
-export function reportValuesOfRow(row: Record<string, unknown>): ReportValues {
-  const out = {} as ReportValues;
-  for (const c of REPORT_COLUMNS) out[c] = (row[c] as number | null | undefined) ?? null;
-  return out;
-}
-
 /**
  * The same columns computed in SQL from the row's own columns, as an UPDATE of every incident:
  * for rows written without the store (a benchmark's seeding), and for the tests that hold the

@@ -5,7 +5,6 @@ import { walSyncOf } from './wal-sync';
 import type { WalSync } from './wal-sync';
 import { writeLockOf } from './write-lock';
 import type { WriteLock } from './write-lock';
-import type { WriterGate } from './writer-gate';
 
 /**
  * The write side on SQLite. A batch is one transaction (group commit: one fsync for every
@@ -20,14 +19,7 @@ export class SqliteIncidentStore implements IncidentStore {
   private readonly lock: WriteLock;
   private readonly listeners = new Set<(incidentIds: readonly number[]) => void>();
 
-  /**
-   * `helperGate`: this store is a helper thread's, writing beside the daemon's own connection
-   * (see WriterGate); each of its transactions takes a turn at the gate.
-   */
-  constructor(
-    private readonly db: Database.Database,
-    private readonly helperGate: WriterGate | null = null,
-  ) {
+  constructor(private readonly db: Database.Database) {
     this.wal = walSyncOf(db);
     this.lock = writeLockOf(db);
     this.tx = new SqliteIncidentTransaction(db);
@@ -83,17 +75,6 @@ export class SqliteIncidentStore implements IncidentStore {
   }
 
   private async transaction<T>(units: Unit<T>[]): Promise<Settled<T>[]> {
-    const gate = this.helperGate;
-    if (gate === null) return this.inTransaction(units);
-    await gate.helperEnter();
-    try {
-      return await this.inTransaction(units);
-    } finally {
-      gate.helperLeave();
-    }
-  }
-
-  private async inTransaction<T>(units: Unit<T>[]): Promise<Settled<T>[]> {
     const results: Settled<T>[] = [];
     this.s.begin.run();
     try {

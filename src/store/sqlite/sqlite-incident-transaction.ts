@@ -2,8 +2,7 @@ import type Database from 'better-sqlite3';
 import type { AlertHead, AlertRecord, DeliveryReceipt, IncidentRecord, IncidentTransaction, NewAlert, NewIncident, NotificationIdentity, NotificationPayload, TimelineEntry } from '../store';
 import { notificationKey } from '../store';
 import { ALERT_COLUMNS, ALERT_HEAD_COLUMNS, INCIDENT_COLUMNS, INSERT_TIMELINE, STORE_LOOKUPS, alertHeadFromRow, incidentFromRow, stepsOf, timelineFromRow, toColumn } from './rows';
-import { REPORT_COLUMNS, movesReportColumns, reportValues, reportValuesOfRow } from './report-columns';
-import type { ReportValues } from './report-columns';
+import { REPORT_COLUMNS, movesReportColumns, reportValues } from './report-columns';
 import { slaTermsOf } from './sla-terms-registry';
 import type { SlaTermsRegistry } from './sla-terms-registry';
 import type { DueStep, SlaTerms } from '../../core/sla-terms';
@@ -22,8 +21,12 @@ export class SqliteIncidentTransaction implements IncidentTransaction {
   // Incidents read or changed in the current unit; writes wait in `dirty` until `flush`.
   private readonly incidents = new Map<number, IncidentRecord>();
   private readonly dirty = new Map<number, object>();
-  /** Beside each cached incident: how it opened, and its report columns as stored. */
-  private readonly reported = new Map<number, { openedQuiet: string | null; values: ReportValues }>();
+  /**
+   * Beside each cached incident, its row as read (or, once the unit wrote them, the columns its
+   * report columns follow from): how it opened and its report columns as stored, read only when
+   * a change may move them.
+   */
+  private readonly stored = new Map<number, Row>();
   private statusDirty = false;
   /** The incidents the batch changed so far (the store tells its listeners once it is on disk). */
   readonly touched = new Set<number>();
@@ -161,7 +164,7 @@ export class SqliteIncidentTransaction implements IncidentTransaction {
   /** Forgets the cache: after a unit rolled back, or when a batch ends. */
   discard(): void {
     this.incidents.clear();
-    this.reported.clear();
+    this.stored.clear();
     this.dirty.clear();
     this.statusDirty = false;
   }
@@ -189,22 +192,22 @@ export class SqliteIncidentTransaction implements IncidentTransaction {
   private keep(id: number, row: Row): IncidentRecord {
     const record = incidentFromRow(row, this.termsOf);
     this.incidents.set(id, record);
-    this.reported.set(id, { openedQuiet: (row.opened_quiet as string | null) ?? null, values: reportValuesOfRow(row) });
+    this.stored.set(id, row);
     return record;
   }
 
   /** The report columns a patch of a cached incident moves, with their new values; null for none. */
   private reportChanges(id: number, patch: object): Row | null {
-    const kept = this.reported.get(id);
+    const kept = this.stored.get(id);
     const record = this.incidents.get(id);
     if (!kept || !record || !movesReportColumns(patch)) return null;
-    const next = reportValues(record, kept.openedQuiet);
+    const next = reportValues(record, (kept.opened_quiet as string | null) ?? null);
     let changed: Row | null = null;
     for (const c of REPORT_COLUMNS) {
-      if (next[c] === kept.values[c]) continue;
+      if (next[c] === ((kept[c] as number | null | undefined) ?? null)) continue;
       (changed ??= {})[c] = next[c];
     }
-    kept.values = next;
+    if (changed !== null) this.stored.set(id, { opened_quiet: kept.opened_quiet, ...next });
     return changed;
   }
 

@@ -12,20 +12,22 @@ import type { WriterGate } from './writer-gate';
 
 /**
  * Two connections that write one file from two threads (the daemon's and its SLA scheduler's)
- * share a WriterGate: the daemon's side waits for its turns asynchronously, the helper's side
- * takes a turn for each transaction.
+ * share a WriterGate, each with its own side of it: every write of a connection takes its
+ * side's turn (see WriteLock.share).
  */
 export interface SharedWriting {
   gate: WriterGate;
-  side: 'daemon' | 'helper';
 }
 
-/** A SQLite store; a helper's side of shared writing also checkpoints the WAL for both. */
+/** A SQLite store, which can also checkpoint its WAL for every connection to its file. */
 export interface SqliteStore extends Store {
   /**
-   * Copies the WAL's pages into the database file (a passive checkpoint) in a turn of its own at
-   * the gate, so that no write lands meanwhile and every frame is copied: the next write then
-   * starts the log over. Only on the helper's side; both connections leave checkpoints to it.
+   * Copies the WAL's pages into the database file (passive checkpoints): most of the log while
+   * the other connection goes on writing, the rest in a turn of its own at the gate, when no
+   * transaction is open, so that the next one finds every frame in the file and starts the log
+   * over. (A checkpoint that merely caught up between two of the daemon's transactions is not
+   * enough: the one already open goes on appending.) With shared writing, the helper's side
+   * checkpoints for both connections.
    */
   checkpoint(): Promise<{ frames: number; copied: number }>;
 }
@@ -40,39 +42,26 @@ export function openSqliteStore(file: string, shared?: SharedWriting): SqliteSto
   if (shared) {
     // The helper checkpoints off the daemon's thread, between the two's writes.
     db.pragma('wal_autocheckpoint = 0');
-    if (shared.side === 'daemon') {
-      lock.share(shared.gate);
-      // Without its helper the daemon checkpoints in its own commits again.
-      shared.gate.onReset(() => {
-        if (db.open) db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
-      });
-    }
+    lock.share(shared.gate);
+    // Without its helper the daemon writes alone and checkpoints in its own commits again.
+    shared.gate.onReset(() => {
+      lock.share(null);
+      if (db.open) db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
+    });
   }
-  const gate = shared?.side === 'helper' ? shared.gate : null;
-  /** The log's length at the helper's last checkpoint in a turn of its own. */
+  /** The log's length at the last checkpoint in a turn of its own. */
   let lastTurnFrames = -1;
   return {
-    checkpoint: () => {
-      if (gate === null) return Promise.reject(new Error('only a helper connection checkpoints'));
-      return lock.run(async () => {
-        // Most of the log is copied while the daemon goes on writing. The rest is copied in a
-        // turn at the gate, when no transaction is open: the next one then finds every frame in
-        // the file and starts the log over. (A checkpoint that merely caught up between two of
-        // the daemon's transactions is not enough: the one already open goes on appending.)
-        const bulk = walCheckpoint(db);
-        // Nothing written since the last turn: the log starts over at the next write anyway.
-        if (bulk.frames === 0 || (bulk.copied >= bulk.frames && bulk.frames === lastTurnFrames)) return bulk;
-        await gate.helperEnter();
-        try {
-          const rest = walCheckpoint(db);
-          lastTurnFrames = rest.frames;
-          return rest;
-        } finally {
-          gate.helperLeave();
-        }
-      });
+    async checkpoint() {
+      // A read's place in the lock: no transaction of this connection is open, and no turn at the gate.
+      const bulk = await lock.read(() => walCheckpoint(db));
+      // Nothing written since the last turn: the log starts over at the next write anyway.
+      if (bulk.frames === 0 || (bulk.copied >= bulk.frames && bulk.frames === lastTurnFrames)) return bulk;
+      const rest = await lock.run(() => walCheckpoint(db));
+      lastTurnFrames = rest.frames;
+      return rest;
     },
-    incidents: new SqliteIncidentStore(db, shared?.side === 'helper' ? shared.gate : null),
+    incidents: new SqliteIncidentStore(db),
     readModel: new SqliteReadModel(db),
     outbox: new SqliteOutboxStore(db),
     silences: new SqliteSilenceStore(db),

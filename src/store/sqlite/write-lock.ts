@@ -10,11 +10,11 @@ import type { WriterGate } from './writer-gate';
 export class WriteLock {
   private tail: Promise<void> | null = null;
   private holders = 0;
-  /** Turns with a helper thread writing the same file on its own connection, when there is one. */
+  /** Turns with another thread writing the same file on its own connection, when there is one. */
   private gate: WriterGate | null = null;
 
-  /** From now on every write also waits for its turn at `gate` (see WriterGate). */
-  share(gate: WriterGate): void {
+  /** From now on every write also takes its side's turn at `gate` (see WriterGate); null: no more. */
+  share(gate: WriterGate | null): void {
     this.gate = gate;
   }
 
@@ -25,9 +25,19 @@ export class WriteLock {
 
   /** Runs `work` when every earlier holder has finished; releases the lock on every path. */
   run<T>(work: () => T | Promise<T>): Promise<T> {
+    return this.queue(work, true);
+  }
+
+  /**
+   * Holds the lock in call order; `write`: the work writes, so it also takes its turn at the gate
+   * shared with another thread's connection, if any (a read, or a passive checkpoint, needs no
+   * turn: neither conflicts with the other connection's writes).
+   */
+  private queue<T>(work: () => T | Promise<T>, write: boolean): Promise<T> {
     this.holders++;
     const start = this.tail;
-    const result = start === null ? this.turn(work) : start.then(() => this.turn(work));
+    const step = write ? () => this.turn(work) : () => settle(work);
+    const result = start === null ? step() : start.then(step);
     const done = result.then(
       () => undefined,
       () => undefined,
@@ -46,16 +56,16 @@ export class WriteLock {
    * a steady stream of batches (waiting for the lock to be idle would be, under load).
    */
   read<T>(query: () => T): Promise<T> {
-    return this.busy ? this.run(query) : settle(query);
+    return this.busy ? this.queue(query, false) : settle(query);
   }
 
-  /** Runs `work` now, or once the gate gives the daemon its turn; tells the gate when it ends. */
+  /** Runs `work` now, or once the gate gives this side its turn; tells the gate when it ends. */
   private turn<T>(work: () => T | Promise<T>): Promise<T> {
     const gate = this.gate;
     if (gate === null) return settle(work);
-    const wait = gate.daemonTurn();
+    const wait = gate.enter();
     const result = wait === null ? settle(work) : wait.then(() => settle(work));
-    const done = (): void => gate.daemonDone();
+    const done = (): void => gate.leave();
     result.then(done, done);
     return result;
   }

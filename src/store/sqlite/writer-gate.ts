@@ -38,10 +38,23 @@ export class WriterGate {
 
   constructor(
     buffer: SharedArrayBuffer = new SharedArrayBuffer(WORDS * Int32Array.BYTES_PER_ELEMENT),
+    /** Which side this thread's object takes turns for (enter and leave). */
+    readonly side: 'daemon' | 'helper' = 'daemon',
     /** The helper stays away this many times its own turn while the daemon has writes waiting. */
     private readonly giveWay = 1,
   ) {
     this.cells = new Int32Array(buffer);
+  }
+
+  /** Takes this side's turn for one write: null when taken now, otherwise resolves once taken. */
+  enter(): Promise<void> | null {
+    return this.side === 'daemon' ? this.daemonTurn() : this.helperEnter();
+  }
+
+  /** Ends this side's turn. */
+  leave(): void {
+    if (this.side === 'daemon') this.daemonDone();
+    else this.helperLeave();
   }
 
   /** The shared words, to hand to the other thread. */
