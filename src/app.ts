@@ -106,7 +106,7 @@ export interface App {
 const RESOLVE_INTERVAL_MS = 1000;
 /** How often the quiet worker looks for settles, cover edges and silent heartbeats. */
 const QUIET_INTERVAL_MS = 1000;
-/** How often the SLA scheduler looks for due steps: a step runs within this of its due time. */
+/** How often the SLA scheduler looks for due steps at most; it is also woken at the next step's due time. */
 const SLA_INTERVAL_MS = 1000;
 
 /** Wires every component; the only place that constructs them. */
@@ -256,9 +256,15 @@ export function createApp(options: AppOptions): App {
     run: () => (quietWorker ? quietWorker.runOnce() : Promise.resolve(0)),
     onError: (error) => logger.error('quiet worker failed', { error }),
   });
+  // Woken at the next step's due time when that comes before the interval: a step runs on time.
   const slaTask = new PeriodicTask({
     intervalMs: SLA_INTERVAL_MS,
-    run: () => (slaThread?.alive ? slaThread.runOnce() : slaWorker ? slaWorker.runOnce() : Promise.resolve(0)),
+    run: async () => {
+      await (slaThread?.alive ? slaThread.runOnce() : slaWorker ? slaWorker.runOnce() : Promise.resolve(0));
+      return store ? store.nextSlaDue() : null;
+    },
+    nextRunAt: (next) => next,
+    now: () => clock.now().getTime(),
     onError: (error) => logger.error('SLA scheduler failed', { error }),
   });
 
