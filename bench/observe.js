@@ -88,7 +88,7 @@ function cpuSnapshot(pid) {
 /** Cores busy on average between two snapshots: the process under test and the load generator. */
 function cpuDelta(before, after) {
   const wallS = Number(after.at - before.at) / 1e9;
-  const self = process.cpuUsage(before.self);
+  const self = { user: after.self.user - before.self.user, system: after.self.system - before.self.system };
   return {
     serverCores: before.child !== null && after.child !== null ? (after.child - before.child) / wallS : null,
     loadGeneratorCores: (self.user + self.system) / 1e6 / wallS,
