@@ -53,34 +53,64 @@ export class SlaWorker {
       ingestBusy?: () => boolean;
       /** Incidents per transaction (default 250). */
       batch?: number;
+      /**
+       * Beside ingest on another connection: a transaction that has held the write lock this long
+       * commits and ends as soon as ingest waits for the lock; the pass goes on with what is left.
+       */
+      yieldAfterMs?: number;
     },
   ) {}
 
-  /** Runs everything due by now, batch after batch; returns how many steps ran. */
+  /**
+   * Runs everything due by now, batch after batch; returns how many steps ran. Beside ingest on
+   * another connection (`yieldAfterMs`), the next batch starts once the last one has committed,
+   * while its WAL is still being flushed: the scheduler's turns then fill the gaps between
+   * ingest's writes instead of waiting for a disk flush each.
+   */
   async runOnce(): Promise<number> {
     const now = this.deps.clock.now().getTime();
     const batch = this.deps.batch ?? BATCH;
+    const yieldAfterMs = this.deps.yieldAfterMs;
     let ran = 0;
+    let flushing: Promise<boolean> | null = null;
     for (;;) {
+      // Read after the last batch's commit (reads queue behind the writes of the connection).
       const due = await this.deps.store.dueForSla(now, batch);
-      if (due.length === 0) return ran;
+      if (due.length === 0) break;
       const started = performance.now();
-      const settled = await this.deps.store.runBatch(due.map((id) => (tx) => this.runDue(tx, id, now)));
-      const took = performance.now() - started;
-      let progressed = false;
-      settled.forEach((s, i) => {
-        if (s.ok) {
-          progressed = true;
-          ran += s.value.length;
-          for (const r of s.value) this.deps.onStep?.(r);
-        } else {
-          this.deps.logger.error('running a due SLA step failed', { incidentId: due[i], error: s.error });
-        }
-      });
+      const applied = this.deps.store
+        .runBatch(
+          due.map((id) => (tx) => this.runDue(tx, id, now)),
+          yieldAfterMs === undefined ? {} : { yieldAfterMs },
+        )
+        .then((settled) => {
+          let progressed = false;
+          settled.forEach((s, i) => {
+            if (s.ok) {
+              progressed = true;
+              ran += s.value.length;
+              for (const r of s.value) this.deps.onStep?.(r);
+            } else {
+              this.deps.logger.error('running a due SLA step failed', { incidentId: due[i], error: s.error });
+            }
+          });
+          // A batch that yielded to ingest (fewer results than units) leaves the rest to the next.
+          return progressed && (settled.length < due.length || due.length === batch);
+        });
+      if (yieldAfterMs !== undefined) {
+        // Every unit of the batch before failed: its rows came back in this one; stop after it.
+        const goOn: boolean = flushing === null ? true : await flushing;
+        flushing = applied;
+        if (!goOn) break;
+        continue;
+      }
       // Every unit failed: the same rows would come back at once; the next tick tries again.
-      if (!progressed || due.length < batch) return ran;
+      if (!(await applied)) break;
+      const took = performance.now() - started;
       if (this.deps.ingestBusy?.()) await new Promise((resolve) => setTimeout(resolve, Math.min(took * GIVE_WAY, 1000)));
     }
+    if (flushing !== null) await flushing;
+    return ran;
   }
 
   /** Runs one incident's due steps in time order, then writes its SLA index and next due time. */

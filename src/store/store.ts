@@ -193,6 +193,17 @@ export type Unit<T> = (tx: IncidentTransaction) => Promise<T>;
 /** The outcome of one unit of work in a batch: its value, or the error that rolled back only it. */
 export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
+/** How a batch of background work may share the store's writing with ingest. */
+export interface BatchOptions {
+  /**
+   * Once the batch has held the write lock this long and another writer of the same store waits
+   * for it (ingest on another connection), the batch commits the units it has run and ends:
+   * it resolves with fewer results than units, one per unit that ran, in order; the rest did
+   * not run. A store with one writer (or none waiting) runs every unit.
+   */
+  yieldAfterMs?: number;
+}
+
 /** The write side of the incident store. */
 export interface IncidentStore {
   /**
@@ -200,7 +211,7 @@ export interface IncidentStore {
    * unit rolls back alone, and resolves once the transaction is durably committed. Batches are
    * applied in call order: a caller may start the next before the previous one has resolved.
    */
-  runBatch<T>(units: Unit<T>[]): Promise<Settled<T>[]>;
+  runBatch<T>(units: Unit<T>[], options?: BatchOptions): Promise<Settled<T>[]>;
   /** Incidents whose resolve hold-down has passed and that have no firing alert. */
   dueForResolve(nowMs: number, limit: number): Promise<number[]>;
   /** When the earliest hold-down falls due, or null. */

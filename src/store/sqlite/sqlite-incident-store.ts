@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { IncidentStore, Settled, Unit } from '../store';
+import type { BatchOptions, IncidentStore, Settled, Unit } from '../store';
 import { SqliteIncidentTransaction } from './sqlite-incident-transaction';
 import { walSyncOf } from './wal-sync';
 import type { WalSync } from './wal-sync';
@@ -51,10 +51,10 @@ export class SqliteIncidentStore implements IncidentStore {
     return () => this.listeners.delete(listener);
   }
 
-  runBatch<T>(units: Unit<T>[]): Promise<Settled<T>[]> {
+  runBatch<T>(units: Unit<T>[], options: BatchOptions = {}): Promise<Settled<T>[]> {
     let touched: number[] = [];
     const committed = this.lock.run(async () => {
-      const results = await this.transaction(units);
+      const results = await this.transaction(units, options.yieldAfterMs);
       if (this.listeners.size > 0) touched = [...this.tx.touched];
       this.tx.touched.clear();
       return results;
@@ -74,11 +74,13 @@ export class SqliteIncidentStore implements IncidentStore {
     );
   }
 
-  private async transaction<T>(units: Unit<T>[]): Promise<Settled<T>[]> {
+  /** Runs the units in one transaction; with `yieldAfterMs`, ends early when the other side waits (BatchOptions). */
+  private async transaction<T>(units: Unit<T>[], yieldAfterMs?: number): Promise<Settled<T>[]> {
     const results: Settled<T>[] = [];
     this.s.begin.run();
     try {
       for (const work of units) {
+        if (yieldAfterMs !== undefined && results.length > 0 && this.lock.othersWait(yieldAfterMs)) break;
         this.s.savepoint.run();
         try {
           const value = await work(this.tx);

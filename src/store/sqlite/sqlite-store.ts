@@ -32,6 +32,14 @@ export interface SqliteStore extends Store {
   checkpoint(): Promise<{ frames: number; copied: number }>;
 }
 
+/**
+ * The helper's checkpoint copies the log in a turn of its own at the write lock (so that the
+ * next write starts the log over) at most this often, or sooner once the log holds
+ * TAIL_FRAMES: each such turn syncs the log and the database file while the daemon's writes wait.
+ */
+const TAIL_EVERY_MS = 1000;
+const TAIL_FRAMES = 4096;
+
 /** SQLite's own default: a commit that finds this many pages in the WAL checkpoints it. */
 const AUTOCHECKPOINT_PAGES = 1000;
 
@@ -49,16 +57,19 @@ export function openSqliteStore(file: string, shared?: SharedWriting): SqliteSto
       if (db.open) db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
     });
   }
-  /** The log's length at the last checkpoint in a turn of its own. */
+  /** The log's length at the last checkpoint in a turn of its own, and when that was. */
   let lastTurnFrames = -1;
+  let lastTurnAt = -Infinity;
   return {
     async checkpoint() {
       // A read's place in the lock: no transaction of this connection is open, and no turn at the gate.
       const bulk = await lock.read(() => walCheckpoint(db));
       // Nothing written since the last turn: the log starts over at the next write anyway.
       if (bulk.frames === 0 || (bulk.copied >= bulk.frames && bulk.frames === lastTurnFrames)) return bulk;
+      if (bulk.frames < TAIL_FRAMES && performance.now() - lastTurnAt < TAIL_EVERY_MS) return bulk;
       const rest = await lock.run(() => walCheckpoint(db));
       lastTurnFrames = rest.frames;
+      lastTurnAt = performance.now();
       return rest;
     },
     incidents: new SqliteIncidentStore(db),

@@ -70,6 +70,14 @@ export class WriteLock {
     return result;
   }
 
+  /**
+   * True when this connection writes beside another thread's (the helper's side of a gate), its
+   * write in progress has held the lock at least `minTurnMs`, and the other side waits for it.
+   */
+  othersWait(minTurnMs: number): boolean {
+    return this.gate !== null && this.gate.side === 'helper' && this.gate.daemonWaitsFor(minTurnMs);
+  }
+
   /** Resolves once no work holds the lock (for reads that must not see a unit in progress). */
   async idle(): Promise<void> {
     while (this.tail !== null) await this.tail;

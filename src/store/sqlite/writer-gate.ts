@@ -134,6 +134,16 @@ export class WriterGate {
     this.enteredAt = performance.now();
   }
 
+  /**
+   * True while the helper holds the lock, has held it at least `minTurnMs`, and a write of the
+   * daemon waits for it: the helper's transaction should commit what it has and leave.
+   */
+  daemonWaitsFor(minTurnMs: number): boolean {
+    return (
+      Atomics.load(this.cells, WAITING) > 0 && Atomics.load(this.cells, STATE) === HELPER && performance.now() - this.enteredAt >= minTurnMs
+    );
+  }
+
   /** The helper's transaction ended (committed or rolled back). */
   helperLeave(): void {
     const now = performance.now();

@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { openSqliteStore } from '../../../src/store/sqlite/sqlite-store';
 import { WriteLock } from '../../../src/store/sqlite/write-lock';
 import { WriterGate } from '../../../src/store/sqlite/writer-gate';
 
@@ -88,5 +92,78 @@ describe('WriterGate', () => {
     // Given back: the helper gets the lock at once.
     await helper.helperEnter();
     helper.helperLeave();
+  });
+
+  test('the helper hears that a write of the daemon waits for it, once it has held the lock long enough', async () => {
+    const { daemon, helper } = pair();
+    await helper.helperEnter();
+    expect(helper.daemonWaitsFor(0)).toBe(false);
+    const waiting = daemon.daemonTurn()!;
+    expect(helper.daemonWaitsFor(0)).toBe(true);
+    expect(helper.daemonWaitsFor(60_000)).toBe(false);
+    helper.helperLeave();
+    await waiting;
+    // The daemon holds it now: nothing for the helper to give back.
+    expect(helper.daemonWaitsFor(0)).toBe(false);
+    daemon.daemonDone();
+  });
+});
+
+describe('a batch beside the other side of the gate (BatchOptions.yieldAfterMs)', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(path.join(tmpdir(), 'ib-yield-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** A store on the helper's side of a gate, and the daemon's side of the same gate. */
+  function helperStore() {
+    const daemon = new WriterGate();
+    const store = openSqliteStore(path.join(dir, 'store.db'), { gate: new WriterGate(daemon.buffer, 'helper') });
+    return { daemon, store };
+  }
+
+  test("commits the units it has run and ends once the daemon's write waits; that write goes next", async () => {
+    const { daemon, store } = helperStore();
+    try {
+      const order: string[] = [];
+      const daemonWrites: Promise<void>[] = [];
+      const unit = (name: string, thenDaemonWaits = false) => () => {
+        order.push(name);
+        if (thenDaemonWaits) daemonWrites.push(daemon.daemonTurn()!.then(() => void order.push('daemon write')));
+        return Promise.resolve(name);
+      };
+      const settled = await store.incidents.runBatch([unit('a'), unit('b', true), unit('c'), unit('d')], { yieldAfterMs: 0 });
+      expect(settled).toEqual([
+        { ok: true, value: 'a' },
+        { ok: true, value: 'b' },
+      ]);
+      expect(daemonWrites).toHaveLength(1);
+      await Promise.all(daemonWrites);
+      expect(order).toEqual(['a', 'b', 'daemon write']);
+      daemon.daemonDone();
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('runs every unit while no write of the daemon waits, or without yieldAfterMs', async () => {
+    const { daemon, store } = helperStore();
+    try {
+      const units = ['a', 'b', 'c'].map((name) => () => Promise.resolve(name));
+      expect((await store.incidents.runBatch(units, { yieldAfterMs: 0 })).map((s) => s.ok && s.value)).toEqual(['a', 'b', 'c']);
+      const daemonWrites: Promise<void>[] = [];
+      const waitsFirst = [
+        () => {
+          daemonWrites.push(daemon.daemonTurn()!);
+          return Promise.resolve('a');
+        },
+        ...units.slice(1),
+      ];
+      expect((await store.incidents.runBatch(waitsFirst)).map((s) => s.ok && s.value)).toEqual(['a', 'b', 'c']);
+      expect(daemonWrites).toHaveLength(1);
+      await Promise.all(daemonWrites);
+      daemon.daemonDone();
+    } finally {
+      await store.close();
+    }
   });
 });
