@@ -355,7 +355,7 @@ function renderSla(x, parts) {
   parts.push(
     `${fmt(c.dueSet)} incidents (P2, one response reminder each) come due at one instant T, ${fmt(c.leadS)} s after the daemon was ready, while webhooks of 1 alert go in ` +
       `(${i.rate ? `${fmt(i.rate)}/s paced` : `closed loop, ${fmt(i.connections)} connections`}): all applied ${c.appliedS === null ? 'NOT within the wait' : `${fmt(c.appliedS, 2)} s after T`} ` +
-      `(first batch seen at ${fmt(c.firstCommitS, 2)} s: the scheduler looks every second; busy ${fmt(c.schedulerBusyS, 2)} s)`,
+      `(first batch seen at ${fmt(c.firstCommitS, 2)} s: the scheduler wakes at the due time; busy ${fmt(c.schedulerBusyS, 2)} s)`,
   );
   const row = (name, w, cpu) =>
     w ? [name, fmt(w.seconds, 2), fmt(w.requests2xx), fmt(w.requestsPerS), fmt(w.latencyMs.p50, 2), fmt(w.latencyMs.p99, 2), fmt(w.latencyMs.max, 1), cpu ? fmt(cpu.serverCores, 2) : '-', cpu ? fmt(cpu.loadGeneratorCores, 2) : '-'] : [name, '-', '-', '-', '-', '-', '-', '-', '-'];

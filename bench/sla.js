@@ -29,8 +29,8 @@
  *    BENCH_SLA_WARMUP_S (the traffic's first seconds open its few hundred incidents and the rate
  *    climbs), BENCH_SLA_BASELINE_S seconds before T (the ingest rate with nothing due), and
  *    BENCH_SLA_AFTER_S seconds after it. A read-only connection counts every 10 ms the rows still
- *    due at T; the catch-up is the time from T until none is left (the scheduler looks every
- *    second, so this includes up to a second before its first look). The ingest rate during the
+ *    due at T; the catch-up is the time from T until none is left (the scheduler looks at least
+ *    every second and wakes at the next due time, which it read on its last look). The ingest rate during the
  *    catch-up (responses completed from the last count that saw all of them to the first that saw
  *    none) is compared with the rate before T. Targets: catch-up within 5 s; ingest at least 80%.
  *    Afterwards the daemon's incident_bridge_sla_steps_total must have grown by exactly the due
