@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { pendingMigrations } from '../migration-files';
 
 const MIGRATIONS_DIR = path.join(__dirname, 'migrations');
 
@@ -44,16 +45,10 @@ export function openDatabaseReadOnly(file: string): Database.Database {
 export function migrate(db: Database.Database, dir = MIGRATIONS_DIR): string[] {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)');
   const done = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: string }[]).map((r) => r.version));
-  const files = readdirSync(dir)
-    .filter((f) => /^\d+-.+\.sql$/.test(f))
-    .sort();
   const applied: string[] = [];
-  for (const file of files) {
-    const version = file.replace(/\.sql$/, '');
-    if (done.has(version)) continue;
-    const sql = readFileSync(path.join(dir, file), 'utf8');
+  for (const { version, sql } of pendingMigrations(dir, done)) {
     db.transaction(() => {
-      db.exec(sql);
+      db.exec(sql());
       db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(version, Date.now());
     })();
     applied.push(version);
