@@ -11,7 +11,9 @@ const USAGE = `usage:
   incident-bridge sla due [--config FILE] --calendar NAME --from TIME --duration DUR
   incident-bridge sla rebuild [--config FILE] [--db FILE] [--fix]
   incident-bridge report [--config FILE] [--db FILE] --from YYYY-MM-DD --to YYYY-MM-DD [--timezone TZ] [--group-by DIM,...] [--customer NAME] [--format json|csv] [--out FILE]
-  incident-bridge backup [--config FILE] [--db FILE] --out FILE`;
+  incident-bridge backup [--config FILE] [--db FILE] --out FILE
+  incident-bridge migrate [--config FILE] [--db FILE | --store sqlite:PATH|postgres:URL]
+  incident-bridge copy --from sqlite:PATH --to postgres:URL`;
 
 /**
  * Dispatches to one command per file in cli/; exits with the command's status. A command's
@@ -38,6 +40,10 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./cli/report')).runReport(rest);
     case 'backup':
       return (await import('./cli/backup')).runBackup(rest);
+    case 'migrate':
+      return (await import('./cli/migrate')).runMigrate(rest);
+    case 'copy':
+      return (await import('./cli/copy')).runCopy(rest);
     case '--help':
     case '-h':
     case 'help':

@@ -10,8 +10,9 @@ const MIGRATIONS_DIR = path.join(__dirname, 'migrations');
  * synchronous=NORMAL keeps the file consistent through a power loss (SQLite syncs at every
  * checkpoint); each commit is made durable by WalSync, which flushes the WAL off the event loop
  * before the commit is acknowledged, as synchronous=FULL would have in the commit itself.
+ * `onMigrated` hears the migrations this opening applied.
  */
-export function openDatabase(file: string): Database.Database {
+export function openDatabase(file: string, onMigrated?: (applied: string[]) => void): Database.Database {
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
@@ -21,7 +22,8 @@ export function openDatabase(file: string): Database.Database {
   // Each unit of a batch runs in a savepoint, whose undo copies of the pages it changes go to
   // a temporary journal: in memory, not a file written for every unit.
   db.pragma('temp_store = MEMORY');
-  migrate(db);
+  const applied = migrate(db);
+  onMigrated?.(applied);
   // Give the query planner statistics for tables that have none yet, cheaply (a bounded sample).
   db.pragma('analysis_limit = 1000');
   db.pragma('optimize = 0x10002');

@@ -1,24 +1,13 @@
-import type { SlaTerms } from '../../../src/core/sla-terms';
 import { createLogger } from '../../../src/core/logger';
 import { createPipeline } from '../../../src/incidents/pipeline';
 import { SlaWorker } from '../../../src/incidents/sla-worker';
 import type { BatchOptions, IncidentStore, Unit } from '../../../src/store/store';
 import { amBody } from '../../helpers/engine';
+import { allDayTerms } from '../../helpers/sla-terms';
 import { FakeClock } from '../../helpers/fake-clock';
 import { exampleRuleSet } from '../../helpers/rules';
 
-const M = 60_000;
-const TERMS: SlaTerms = {
-  policy: 'standard',
-  targets: {
-    P1: { responseMs: 15 * M, resolutionMs: 240 * M, calendar: '24x7' },
-    P2: { responseMs: 30 * M, resolutionMs: 480 * M, calendar: '24x7' },
-    P3: { responseMs: 240 * M, resolutionMs: 480 * M, calendar: '24x7' },
-    P4: { responseMs: 240 * M, resolutionMs: 480 * M, calendar: '24x7' },
-  },
-  calendars: [],
-  escalation: { policy: 'by-sla', steps: [{ clock: 'response', at: { kind: 'share', share: 0.5 }, atText: '50%', action: 'remind' }] },
-};
+const TERMS = allDayTerms([{ clock: 'response', at: { kind: 'share', share: 0.5 }, atText: '50%', action: 'remind' }]);
 
 /**
  * The scheduler beside ingest on another connection (`yieldAfterMs`): its batches may end early
