@@ -126,6 +126,11 @@ function extraProblems(extra) {
     exited('S', c.exit, c.daemonOutput);
   }
   if (extra.quiet) out.push(...quietProblems(extra.quiet));
+  const p = extra.copy;
+  if (p) {
+    if (p.copy.code !== 0) out.push(`P: incident-bridge copy exited ${p.copy.code}: ${p.copy.stderr.split('\n')[0]}`);
+    for (const [table, c] of Object.entries(p.counts)) if (c.sqlite !== c.postgres) out.push(`P: ${table} holds ${fmt(c.sqlite)} rows in SQLite and ${fmt(c.postgres)} in PostgreSQL after the copy`);
+  }
   return out;
 }
 
@@ -279,6 +284,24 @@ function renderExtra(output, parts) {
   if (x) renderSla(x, parts);
   const q = output.quiet;
   if (q) renderQuiet(q, parts);
+  const p = output.copy;
+  if (p) renderCopy(p, parts);
+}
+
+function renderCopy(p, parts) {
+  parts.push('');
+  parts.push(
+    `P. moving up: incident-bridge copy --from sqlite:PATH --to postgres:URL of ${fmt(p.seeded.incidents)} open incidents (seeded as in S in ${fmt(p.seeded.totalMs / 1000, 1)} s, ` +
+      `file ${fmt(p.sqliteBytes / 1048576)} MiB) into an empty database; PostgreSQL: ${p.postgres}`,
+  );
+  parts.push(
+    table(
+      ['table', 'rows in SQLite', 'rows in PostgreSQL'],
+      Object.entries(p.counts).map(([t, c]) => [t, fmt(c.sqlite), fmt(c.postgres)]),
+      1,
+    ),
+  );
+  parts.push(`(the command, exit ${p.copy.code}: ${fmt(p.copy.ms / 1000, 1)} s for ${fmt(p.rows)} rows, ${fmt(p.rowsPerS)} rows/s; it said: ${p.copy.code === 0 ? p.copy.stdout : p.copy.stderr.split('\n')[0]})`);
 }
 
 function renderQuiet(q, parts) {
@@ -500,6 +523,7 @@ function renderTail(output, parts) {
     if (output.actions) checks.push('E: every action answered 200 or 409, every webhook 2xx, every 200 comment on its timeline');
     if (output.sla) checks.push('S: every webhook 2xx, exactly one reminder per due incident (metric and store), one set of SLA terms');
     if (output.quiet) checks.push('Q: every webhook 2xx, every silence made, no incident of (b) suppressed by a window or a silence');
+    if (output.copy) checks.push('P: the copy exited 0, every table holds as many rows in PostgreSQL as in SQLite');
     if (checks.length > 0) parts.push(`checks: ${checks.join('; ')}`);
   }
   if (output.failure) parts.push(`\nFAILED: ${output.failure.split('\n')[0]}`);

@@ -31,6 +31,10 @@
  *      windows or silences, and one with 100 windows in its config and 1,000 silences made through
  *      the API, none covering the load (ingest with them at least 90% of without); optionally a
  *      third with a silence that covers a third of the load. Alone: BENCH_SCENARIOS=Q npm run bench.
+ *   P. moving up: `incident-bridge copy` of a SQLite store of 100,000 open incidents into an empty
+ *      PostgreSQL database (a throwaway cluster of Debian's postgresql, or INCIDENT_BRIDGE_TEST_PG_URL);
+ *      the time it took, and every table's rows counted on both sides (bench/copy.js). No target.
+ *      Alone: BENCH_SCENARIOS=P npm run bench.
  *   W. the console in headless Chromium (/usr/bin/chromium or BENCH_CHROMIUM): the queue with
  *      10,000 open incidents interactive within 1 s; 50 browsers on the live stream while
  *      webhooks go in at BENCH_RATE/s, each change seen within 1 s (bench/console.js).
@@ -48,10 +52,11 @@
  *                           BENCH_RATE_CONNECTIONS connections, which sends in bursts
  *   BENCH_RATE_CONNECTIONS  connections of scenario 3 when BENCH_RATE_STREAMS=1 (default 16)
  *   BENCH_P99_TARGET_MS     p99 target of scenario 3 (default 10)
- *   BENCH_SCENARIOS         which scenarios to run, e.g. "1,3,B" (default "1,2,3,A,B,C,D,E,S,Q,W,R")
+ *   BENCH_SCENARIOS         which scenarios to run, e.g. "1,3,B" (default "1,2,3,A,B,C,D,E,S,Q,P,W,R")
  *   BENCH_CONSOLE_INCIDENTS W: open incidents in the queue (default 10000); BENCH_CONSOLE_LOADS
  *                           page loads (3); BENCH_CONSOLE_BROWSERS pages on the stream (50);
  *                           BENCH_CONSOLE_LIVE_S seconds of webhooks (10)
+ *   BENCH_COPY_INCIDENTS    P: open incidents in the store copied (default 100000)
  *   BENCH_REPORT_INCIDENTS  R: incidents in the month (default 1000000); BENCH_REPORT_RUNS (3)
  *   BENCH_NOTIFY_RATE       A: webhooks (new incidents) per second (default 50)
  *   BENCH_NOTIFY_DURATION_S A: measured seconds (default 10; warm-up BENCH_WARMUP_S at the same rate)
@@ -123,6 +128,7 @@ const { runStormScenario } = require('./storm');
 const { runGrowthScenarios } = require('./growth');
 const { runActionsScenario } = require('./actions');
 const { runSlaScenario } = require('./sla');
+const { runCopyScenario } = require('./copy');
 const { runQuietScenario } = require('./quiet');
 const { runConsoleScenario, runReportScenario } = require('./console');
 
@@ -150,7 +156,7 @@ function settings() {
     rateConnections: envNumber('BENCH_RATE_CONNECTIONS', 16),
     rateStreams: process.env.BENCH_RATE_STREAMS ? envNumber('BENCH_RATE_STREAMS', 1) : null,
     p99TargetMs: envNumber('BENCH_P99_TARGET_MS', 10),
-    scenarios: envList('BENCH_SCENARIOS', ['1', '2', '3', 'A', 'B', 'C', 'D', 'E', 'S', 'Q', 'W', 'R']).map((id) => id.toUpperCase()),
+    scenarios: envList('BENCH_SCENARIOS', ['1', '2', '3', 'A', 'B', 'C', 'D', 'E', 'S', 'Q', 'P', 'W', 'R']).map((id) => id.toUpperCase()),
     notifyRate: envNumber('BENCH_NOTIFY_RATE', 50),
     notifyDurationS: envNumber('BENCH_NOTIFY_DURATION_S', 10),
     notifyWaitS: 15,
@@ -186,6 +192,7 @@ function settings() {
     slaConnections: Math.max(1, envNumber('BENCH_SLA_CONNECTIONS', 16)),
     slaRate: envNumber('BENCH_SLA_RATE', 0),
     slaStepSample: envNumber('BENCH_SLA_STEP_SAMPLE', 50),
+    copyIncidents: envNumber('BENCH_COPY_INCIDENTS', 100_000),
     quietWindows: envNumber('BENCH_QUIET_WINDOWS', 100),
     quietSilences: envNumber('BENCH_QUIET_SILENCES', 1000),
     quietRounds: Math.max(1, envNumber('BENCH_QUIET_ROUNDS', 2)),
@@ -310,7 +317,7 @@ function extraList(s) {
   return EXTRA.filter((id) => s.scenarios.includes(id));
 }
 
-const EXTRA = ['A', 'B', 'C', 'D', 'E', 'S', 'Q', 'W', 'R'];
+const EXTRA = ['A', 'B', 'C', 'D', 'E', 'S', 'Q', 'P', 'W', 'R'];
 
 /** Runs A to E, S and Q in turn; fills `extra` as they finish (so a failure keeps what was measured). */
 async function runExtra(ids, s, tmp, extra) {
@@ -366,6 +373,19 @@ async function runExtra(ids, s, tmp, extra) {
         `${q.rates.covered !== undefined ? `, with a third covered ${report.fmt(q.rates.covered)}` : ''}\n`,
     );
   }
+}
+
+/** P: a whole SQLite store copied into PostgreSQL by `incident-bridge copy`. */
+async function runCopy(ids, s, tmp, extra) {
+  if (!ids.includes('P')) return;
+  process.stdout.write(`  P: incident-bridge copy of a store of ${report.fmt(s.copyIncidents)} open incidents into PostgreSQL ... `);
+  extra.copy = await runCopyScenario(s, path.join(tmp, 'P'));
+  const p = extra.copy;
+  process.stdout.write(
+    p.copy.code === 0
+      ? `${report.fmt(p.rows)} rows in ${report.fmt(p.copy.ms / 1000, 1)} s (${report.fmt(p.rowsPerS)} rows/s), counts ${p.countsEqual ? 'equal on both sides' : 'DIFFER'}\n`
+      : `FAILED (exit ${p.copy.code}): ${p.copy.stderr.split('\n')[0]}\n`,
+  );
 }
 
 /** W and R, after the others: the console in Chromium and the monthly report. */
@@ -467,6 +487,7 @@ async function main() {
       process.stdout.write('\n');
     }
     await runExtra(extraIds, s, tmp, extra);
+    await runCopy(extraIds, s, tmp, extra);
     await runWebScenarios(extraIds, s, tmp, extra);
   } catch (error) {
     failure = error;
@@ -491,6 +512,7 @@ async function main() {
     actions: extra.actions || null,
     sla: extra.sla || null,
     quiet: extra.quiet || null,
+    copy: extra.copy || null,
     targets,
     problems,
     failure: failure ? String((failure && failure.stack) || failure) : null,

@@ -1,7 +1,10 @@
 import { existsSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { pendingMigrations } from './migration-files';
 import { migratePostgres, openPostgresPool } from './postgres/database';
 
@@ -21,8 +24,8 @@ export class CopyError extends Error {}
 const TABLES = ['sla_terms', 'incidents', 'alerts', 'timeline', 'notifications', 'channel_refs', 'sla_due', 'silences', 'webhook_receipts', 'daemon_state'] as const;
 /** Tables whose `id` PostgreSQL generates: their sequences continue after the copied ids. */
 const IDENTITY_TABLES = new Set(['incidents', 'alerts', 'timeline', 'notifications']);
-/** Bound parameters per INSERT, well under PostgreSQL's 65,535. */
-const PARAMS_PER_INSERT = 30_000;
+/** Characters of COPY text handed to the stream at a time. */
+const CHUNK_CHARS = 256 * 1024;
 
 const SQLITE_MIGRATIONS = path.join(__dirname, 'sqlite', 'migrations');
 
@@ -86,8 +89,18 @@ async function copyInto(client: PoolClient, source: Database.Database): Promise<
       const held = await client.query(`SELECT EXISTS (SELECT 1 FROM ${table}) AS held`);
       if ((held.rows[0] as { held: boolean }).held) throw new CopyError(`the target already holds rows in ${table}: a copy goes only into an empty store`);
     }
+    // The secondary indexes are built once after the rows are in (a sort each) instead of row by
+    // row; unique ones check their rows then. Keys and constraints stay in force throughout.
+    const indexes = await client.query<{ name: string; definition: string }>(
+      `SELECT i.indexname AS name, i.indexdef AS definition FROM pg_indexes i
+        WHERE i.schemaname = current_schema() AND i.tablename = ANY($1)
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conname = i.indexname)`,
+      [[...TABLES]],
+    );
+    for (const { name } of indexes.rows) await client.query(`DROP INDEX "${name}"`);
     const counts: Record<string, number> = {};
     for (const table of TABLES) counts[table] = await copyTable(client, source, table);
+    for (const { definition } of indexes.rows) await client.query(definition);
     for (const table of IDENTITY_TABLES) {
       await client.query(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), COALESCE((SELECT MAX(id) FROM ${table}), 0) + 1, false)`);
     }
@@ -101,28 +114,42 @@ async function copyInto(client: PoolClient, source: Database.Database): Promise<
   }
 }
 
-/** Copies one table in multi-row INSERTs, in primary-key order; returns the rows copied. */
+/**
+ * Copies one table with COPY FROM STDIN (PostgreSQL's bulk path), in primary-key order, rows
+ * written to the stream as SQLite yields them; returns the rows copied.
+ */
 async function copyTable(client: PoolClient, source: Database.Database, table: string): Promise<number> {
   const columns = (source.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name);
-  const perInsert = Math.max(1, Math.floor(PARAMS_PER_INSERT / columns.length));
   const list = columns.map((c) => `"${c}"`).join(', ');
   const rows = source.prepare(`SELECT ${list} FROM ${table}`).raw(true).iterate() as IterableIterator<unknown[]>;
   let copied = 0;
-  let chunk: unknown[][] = [];
-  const flush = async (): Promise<void> => {
-    if (chunk.length === 0) return;
-    const values = chunk.map((_, r) => `(${columns.map((__, c) => `$${r * columns.length + c + 1}`).join(', ')})`).join(', ');
-    await client.query(`INSERT INTO ${table} (${list}) VALUES ${values}`, chunk.flat());
-    copied += chunk.length;
-    chunk = [];
-  };
-  for (const row of rows) {
-    chunk.push(row);
-    if (chunk.length >= perInsert) await flush();
-  }
-  await flush();
+  const lines = Readable.from(
+    (function* () {
+      let chunk = '';
+      for (const row of rows) {
+        chunk += `${row.map(copyField).join('\t')}\n`;
+        copied++;
+        if (chunk.length >= CHUNK_CHARS) {
+          yield chunk;
+          chunk = '';
+        }
+      }
+      if (chunk.length > 0) yield chunk;
+    })(),
+  );
+  await pipeline(lines, client.query(copyFrom(`COPY ${table} (${list}) FROM STDIN`)));
   return copied;
 }
+
+/** One value in COPY's text format: \N for null, backslash, tab and line breaks escaped. */
+function copyField(value: unknown): string {
+  if (value === null || value === undefined) return '\\N';
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  if (typeof value !== 'string') throw new CopyError(`a value of type ${typeof value} has no place in the store`);
+  return /[\\\t\n\r]/.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]!) : value;
+}
+
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
 /** Every table holds as many rows on both sides, with the same highest id where there is one. */
 async function verify(client: PoolClient, source: Database.Database, counts: Record<string, number>): Promise<void> {

@@ -95,6 +95,12 @@ describe('incident-bridge copy', () => {
   test('moves a whole SQLite store into an empty PostgreSQL one: every row equal, ids kept and continued, counts printed', async () => {
     const file = path.join(dir, 'store.db');
     await seededStore(file);
+    // A text with every character COPY's text format escapes, and some that it does not.
+    const raw = new Database(file);
+    raw.prepare("INSERT INTO timeline (incident_id, at, event, detail, actor_type, actor_name) VALUES (1, 1, 'comment', ?, 'person', 'anna')").run(
+      JSON.stringify({ text: 'tab\there\nnew line\r\nback\\slash \\N \u00e9\u00e8 \u{1F525} "quoted"' }) + '\t\\N\n',
+    );
+    raw.close();
     const url = await pg.database();
     const withPassword = url.replace('postgres@', 'postgres:hunter2@');
     const out = capture();
