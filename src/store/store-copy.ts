@@ -115,13 +115,17 @@ async function copyInto(client: PoolClient, source: Database.Database): Promise<
 }
 
 /**
- * Copies one table with COPY FROM STDIN (PostgreSQL's bulk path), in primary-key order, rows
- * written to the stream as SQLite yields them; returns the rows copied.
+ * Copies one table with COPY FROM STDIN (PostgreSQL's bulk path), rows written to the stream as
+ * SQLite yields them; returns the rows copied.
  */
 async function copyTable(client: PoolClient, source: Database.Database, table: string): Promise<number> {
   const columns = (source.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name);
   const list = columns.map((c) => `"${c}"`).join(', ');
-  const rows = source.prepare(`SELECT ${list} FROM ${table}`).raw(true).iterate() as IterableIterator<unknown[]>;
+  // In the order rows were written where SQLite keeps one (its rowid): PostgreSQL numbers the
+  // silences' order of creation as they arrive.
+  const definition = (source.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?").get(table) as { sql: string }).sql;
+  const order = /WITHOUT\s+ROWID\s*$/i.test(definition) ? '' : ' ORDER BY rowid';
+  const rows = source.prepare(`SELECT ${list} FROM ${table}${order}`).raw(true).iterate() as IterableIterator<unknown[]>;
   let copied = 0;
   const lines = Readable.from(
     (function* () {

@@ -47,3 +47,18 @@ export async function startPostgres(): Promise<TestPostgres> {
     },
   };
 }
+
+/** A server for the whole test file: started before its tests, stopped after them. */
+export function postgresForFile(): () => TestPostgres {
+  let pg: TestPostgres | null = null;
+  beforeAll(async () => {
+    pg = await startPostgres();
+  }, 60_000);
+  afterAll(async () => {
+    await pg?.stop();
+  });
+  return () => {
+    if (pg === null) throw new Error('PostgreSQL is not started (postgresForFile() must run at the top of the test file)');
+    return pg;
+  };
+}

@@ -10,8 +10,7 @@ import { openPostgresPool } from '../../src/store/postgres/database';
 import { amBody } from '../helpers/engine';
 import { allDayTerms } from '../helpers/sla-terms';
 import { FakeClock } from '../helpers/fake-clock';
-import { startPostgres } from '../helpers/postgres';
-import type { TestPostgres } from '../helpers/postgres';
+import { postgresForFile } from '../helpers/postgres';
 import { exampleRuleSet } from '../helpers/rules';
 
 /**
@@ -27,14 +26,8 @@ const TERMS = allDayTerms([
       { clock: 'response', at: { kind: 'share', share: 1 }, atText: '100%', action: 'escalate' },
     ]);
 
-let pg: TestPostgres;
+const pg = postgresForFile();
 let dir: string;
-beforeAll(async () => {
-  pg = await startPostgres();
-});
-afterAll(async () => {
-  await pg?.stop();
-});
 beforeEach(() => (dir = mkdtempSync(path.join(tmpdir(), 'ib-copy-'))));
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -101,7 +94,7 @@ describe('incident-bridge copy', () => {
       JSON.stringify({ text: 'tab\there\nnew line\r\nback\\slash \\N \u00e9\u00e8 \u{1F525} "quoted"' }) + '\t\\N\n',
     );
     raw.close();
-    const url = await pg.database();
+    const url = await pg().database();
     const withPassword = url.replace('postgres@', 'postgres:hunter2@');
     const out = capture();
     const err = capture();
@@ -140,7 +133,7 @@ describe('incident-bridge copy', () => {
   test('refuses a target that holds data, and leaves it as it was', async () => {
     const file = path.join(dir, 'store.db');
     await seededStore(file);
-    const url = await pg.database();
+    const url = await pg().database();
     expect(await runCopy(['--from', `sqlite:${file}`, '--to', url], capture().stream, capture().stream)).toBe(0);
     const err = capture();
     expect(await runCopy(['--from', `sqlite:${file}`, '--to', url], capture().stream, err.stream)).toBe(1);
@@ -157,7 +150,7 @@ describe('incident-bridge copy', () => {
     db.pragma('foreign_keys = OFF');
     db.prepare("INSERT INTO timeline (incident_id, at, event, detail) VALUES (999, 0, 'comment', '{}')").run();
     db.close();
-    const url = await pg.database();
+    const url = await pg().database();
     const err = capture();
     expect(await runCopy(['--from', `sqlite:${file}`, '--to', url], capture().stream, err.stream)).toBe(1);
     expect(err.text()).toMatch(/^copying into PostgreSQL failed, nothing was kept: .*foreign key/);
@@ -170,7 +163,7 @@ describe('incident-bridge copy', () => {
   });
 
   test('refuses a missing store, a store of an older schema and addresses of the wrong kind', async () => {
-    const url = await pg.database();
+    const url = await pg().database();
     const err = capture();
     expect(await runCopy(['--from', `sqlite:${path.join(dir, 'none.db')}`, '--to', url], capture().stream, err.stream)).toBe(1);
     expect(err.text()).toContain('none.db: no such store');
@@ -193,7 +186,7 @@ describe('incident-bridge copy', () => {
 describe('incident-bridge migrate', () => {
   test('migrates a SQLite file and a PostgreSQL database, then finds both up to date', async () => {
     const file = path.join(dir, 'new.db');
-    const url = await pg.database();
+    const url = await pg().database();
     for (const store of [`sqlite:${file}`, `postgres:${url}`]) {
       const first = capture();
       expect(await runMigrate(['--store', store], first.stream, capture().stream)).toBe(0);

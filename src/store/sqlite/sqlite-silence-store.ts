@@ -1,20 +1,11 @@
 import type Database from 'better-sqlite3';
+import { silenceFromRow } from '../silence-rows';
+import type { SilenceRow } from '../silence-rows';
 import type { SilenceRecord, SilenceStore } from '../store';
 import { walSyncOf } from './wal-sync';
 import type { WalSync } from './wal-sync';
 import { writeLockOf } from './write-lock';
 import type { WriteLock } from './write-lock';
-
-interface SilenceRow {
-  id: string;
-  matchers: string;
-  starts_at: number;
-  ends_at: number;
-  created_by: string;
-  comment: string;
-  created_at: number;
-  expired_at: number | null;
-}
 
 /**
  * The silences on SQLite. Each write is its own transaction under the connection's write lock
@@ -95,17 +86,4 @@ export class SqliteSilenceStore implements SilenceStore {
   prune(beforeMs: number): Promise<number> {
     return this.lock.run(() => this.s.prune.run(beforeMs).changes);
   }
-}
-
-function silenceFromRow(row: SilenceRow): SilenceRecord {
-  return {
-    id: row.id,
-    matchers: JSON.parse(row.matchers) as string[],
-    startsAt: row.starts_at,
-    endsAt: row.ends_at,
-    createdBy: row.created_by,
-    comment: row.comment,
-    createdAt: row.created_at,
-    expiredAt: row.expired_at,
-  };
 }
