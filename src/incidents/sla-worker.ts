@@ -98,6 +98,8 @@ export class SlaWorker {
           return progressed && (settled.length < due.length || due.length === batch);
         });
       if (yieldAfterMs !== undefined) {
+        // Awaited below or after the loop; until then a failure must not count as unhandled.
+        applied.catch(() => undefined);
         // Every unit of the batch before failed: its rows came back in this one; stop after it.
         const goOn: boolean = flushing === null ? true : await flushing;
         flushing = applied;

@@ -63,6 +63,26 @@ describe('SlaWorker beside ingest (yieldAfterMs)', () => {
     }
   });
 
+  test('a step listener that throws fails the pass, and no batch is left as an unhandled rejection', async () => {
+    const t = await fiveDue();
+    const unhandled: unknown[] = [];
+    const listener = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', listener);
+    try {
+      const { store } = yielding(t.pipeline.store.incidents, 1);
+      const onStep = () => {
+        throw new Error('listener broke');
+      };
+      const worker = new SlaWorker({ store, clock: t.clock, logger: createLogger({ silent: true }), batch: 10, yieldAfterMs: 3, onStep });
+      await expect(worker.runOnce()).rejects.toThrow('listener broke');
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', listener);
+      await t.pipeline.close();
+    }
+  });
+
   test('a pass whose every unit fails stops after the batch that came back, instead of looping', async () => {
     const t = await fiveDue();
     try {
