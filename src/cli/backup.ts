@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { BackupError, backupSqliteStore } from '../store/sqlite/sqlite-backup';
 import { DEFAULT_CONFIG, loadCommandConfig } from './options';
+import { formatRowCounts } from './row-counts';
 
 const USAGE = 'usage: incident-bridge backup [--config FILE] [--db FILE] --out FILE';
 
@@ -27,9 +28,7 @@ export function runBackup(args: string[], out: NodeJS.WritableStream = process.s
   const started = Date.now();
   try {
     const summary = backupSqliteStore(loaded.store.path, values.out);
-    const counts = Object.entries(summary.counts)
-      .map(([table, n]) => `${n} ${table}`)
-      .join(', ');
+    const counts = formatRowCounts(summary.counts);
     out.write(`backed up ${loaded.store.path} to ${values.out} in ${((Date.now() - started) / 1000).toFixed(1)} s: ${counts}; schema ${summary.schemaVersion ?? 'none'}, ${summary.bytes} bytes, integrity ok\n`);
     return 0;
   } catch (error) {

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { CopyError, copySqliteToPostgres } from '../store/store-copy';
 import { displayStoreAddress, parseStoreAddress } from './store-address';
+import { formatRowCounts } from './row-counts';
 
 const USAGE = 'usage: incident-bridge copy --from sqlite:PATH --to postgres:URL';
 
@@ -27,18 +28,12 @@ export async function runCopy(args: string[], out: NodeJS.WritableStream = proce
   }
   try {
     const summary = await copySqliteToPostgres(from.path, to.url);
-    const counts = Object.entries(summary.counts)
-      .map(([table, n]) => `${n} ${table}`)
-      .join(', ');
+    const counts = formatRowCounts(summary.counts);
     out.write(`copied ${displayStoreAddress(from)} to ${displayStoreAddress(to)} in ${(summary.ms / 1000).toFixed(1)} s: ${counts}; counts verified\n`);
     return 0;
   } catch (error) {
-    if (!(error instanceof CopyError)) {
-      // A connection refused, a bad password: said without the URL, which may hold one.
-      err.write(`copy failed: ${error instanceof Error ? error.message : String(error)}\n`);
-      return 1;
-    }
-    err.write(`${error.message}\n`);
+    // Anything else (a connection refused, a bad password) is said without the URL, which may hold one.
+    err.write(error instanceof CopyError ? `${error.message}\n` : `copy failed: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }
 }

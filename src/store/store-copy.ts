@@ -1,12 +1,11 @@
 import { existsSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { pendingMigrations } from './migration-files';
 import { migratePostgres, openPostgresPool } from './postgres/database';
+import { latestMigration } from './sqlite/database';
 
 /** What a copy moved: rows per table (equal on both sides, checked), and how long it took. */
 export interface CopySummary {
@@ -26,8 +25,6 @@ const TABLES = ['sla_terms', 'incidents', 'alerts', 'timeline', 'notifications',
 const IDENTITY_TABLES = new Set(['incidents', 'alerts', 'timeline', 'notifications']);
 /** Characters of COPY text handed to the stream at a time. */
 const CHUNK_CHARS = 256 * 1024;
-
-const SQLITE_MIGRATIONS = path.join(__dirname, 'sqlite', 'migrations');
 
 /**
  * Copies a whole SQLite store (incidents, alerts, timelines, outbox, SLA state, silences,
@@ -70,8 +67,7 @@ export async function copySqliteToPostgres(sqlitePath: string, postgresUrl: stri
 
 /** The source must be at the schema this incident-bridge writes, or its columns would not match. */
 function checkSourceSchema(source: Database.Database, file: string): void {
-  const all = pendingMigrations(SQLITE_MIGRATIONS, new Set());
-  const latest = all[all.length - 1]?.version ?? null;
+  const latest = latestMigration();
   const hasTable = source.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get() !== undefined;
   const version = hasTable ? (source.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: string | null }).v : null;
   if (version !== latest) {
@@ -89,18 +85,8 @@ async function copyInto(client: PoolClient, source: Database.Database): Promise<
       const held = await client.query(`SELECT EXISTS (SELECT 1 FROM ${table}) AS held`);
       if ((held.rows[0] as { held: boolean }).held) throw new CopyError(`the target already holds rows in ${table}: a copy goes only into an empty store`);
     }
-    // The secondary indexes are built once after the rows are in (a sort each) instead of row by
-    // row; unique ones check their rows then. Keys and constraints stay in force throughout.
-    const indexes = await client.query<{ name: string; definition: string }>(
-      `SELECT i.indexname AS name, i.indexdef AS definition FROM pg_indexes i
-        WHERE i.schemaname = current_schema() AND i.tablename = ANY($1)
-          AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conname = i.indexname)`,
-      [[...TABLES]],
-    );
-    for (const { name } of indexes.rows) await client.query(`DROP INDEX "${name}"`);
     const counts: Record<string, number> = {};
     for (const table of TABLES) counts[table] = await copyTable(client, source, table);
-    for (const { definition } of indexes.rows) await client.query(definition);
     for (const table of IDENTITY_TABLES) {
       await client.query(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), COALESCE((SELECT MAX(id) FROM ${table}), 0) + 1, false)`);
     }

@@ -31,7 +31,14 @@ const TOKENS = {
   INCIDENT_BRIDGE_TOKEN_ADMIN: 'admin-token-123456',
 };
 
+/** What `podman image inspect` says of the image; podman keeps the health check beside Config. */
+interface ImageSettings {
+  Config: { User: string; Entrypoint: string[]; Cmd: string[]; Env: string[]; ExposedPorts: Record<string, unknown>; Volumes: Record<string, unknown> };
+  Healthcheck?: { Test: string[]; Interval: number; Retries: number };
+}
+
 let work: string;
+let image: ImageSettings;
 let root: string;
 let daemon: ChildProcess | null = null;
 const mounted: string[] = [];
@@ -40,6 +47,7 @@ beforeAll(async () => {
   work = mkdtempSync(path.join(tmpdir(), 'ib-image-'));
   await run('bash', [path.join(REPO, 'test/container/node-base-images.sh'), path.join(work, 'bases')], { maxBuffer: 1 << 24 });
   await run('podman', ['build', '--format', 'docker', '--isolation', 'chroot', '--network', 'host', '-f', 'deploy/docker/Dockerfile', '-t', IMAGE, '.'], { cwd: REPO, maxBuffer: 1 << 26 });
+  image = (JSON.parse((await run('podman', ['image', 'inspect', IMAGE], { maxBuffer: 1 << 24 })).stdout) as ImageSettings[])[0]!;
 });
 
 afterAll(async () => {
@@ -58,19 +66,14 @@ afterAll(async () => {
 
 describe('the container image (deploy/docker/Dockerfile)', () => {
   test('runs as its own user with a health check, the store on a volume, the daemon as entrypoint', async () => {
-    // podman keeps the health check beside Config (image built in Docker's format, which has one).
-    const [config] = JSON.parse((await run('podman', ['image', 'inspect', IMAGE], { maxBuffer: 1 << 24 })).stdout) as {
-      Config: { User: string; Entrypoint: string[]; Cmd: string[]; ExposedPorts: Record<string, unknown>; Volumes: Record<string, unknown> };
-      Healthcheck?: { Test: string[]; Interval: number; Retries: number };
-    }[];
-    expect(config!.Config.User).toBe('incident-bridge');
-    expect(config!.Config.Entrypoint).toEqual(['node', '/opt/incident-bridge/dist/main.js']);
-    expect(config!.Config.Cmd).toEqual(['serve', '--config', '/etc/incident-bridge/incident-bridge.yaml']);
-    expect(Object.keys(config!.Config.ExposedPorts)).toEqual(['9095/tcp']);
-    expect(Object.keys(config!.Config.Volumes)).toEqual(['/var/lib/incident-bridge']);
-    expect(config!.Healthcheck?.Test.slice(0, 2)).toEqual(['CMD', 'node']);
-    expect(config!.Healthcheck?.Test[3]).toContain('http://127.0.0.1:9095/-/ready');
-    expect(config!.Healthcheck?.Retries).toBe(3);
+    expect(image.Config.User).toBe('incident-bridge');
+    expect(image.Config.Entrypoint).toEqual(['node', '/opt/incident-bridge/dist/main.js']);
+    expect(image.Config.Cmd).toEqual(['serve', '--config', '/etc/incident-bridge/incident-bridge.yaml']);
+    expect(Object.keys(image.Config.ExposedPorts)).toEqual(['9095/tcp']);
+    expect(Object.keys(image.Config.Volumes)).toEqual(['/var/lib/incident-bridge']);
+    expect(image.Healthcheck?.Test.slice(0, 2)).toEqual(['CMD', 'node']);
+    expect(image.Healthcheck?.Test[3]).toContain('http://127.0.0.1:9095/-/ready');
+    expect(image.Healthcheck?.Retries).toBe(3);
   });
 
   test('started from its own files as the image starts it: healthy, takes an authenticated webhook, refuses one without', async () => {
@@ -91,20 +94,16 @@ describe('the container image (deploy/docker/Dockerfile)', () => {
       await run('mount', [...args, at]);
       mounted.push(at);
     }
-    const [inspect] = JSON.parse((await run('podman', ['image', 'inspect', IMAGE], { maxBuffer: 1 << 24 })).stdout) as {
-      Config: { Entrypoint: string[]; Cmd: string[]; Env: string[] };
-      Healthcheck: { Test: string[] };
-    }[];
-    const env = Object.fromEntries(inspect!.Config.Env.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
+    const env = Object.fromEntries(image.Config.Env.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
     const uid = '10001:10001';
     // The image's command, on loopback: a test listens on 127.0.0.1 only (the health check asks there).
-    const argv = [...inspect!.Config.Entrypoint, ...inspect!.Config.Cmd, '--listen', '127.0.0.1:9095'];
+    const argv = [...image.Config.Entrypoint, ...image.Config.Cmd, '--listen', '127.0.0.1:9095'];
     daemon = spawn('chroot', [`--userspec=${uid}`, root, ...argv], { env: { ...env, ...TOKENS }, cwd: '/', stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     daemon.stdout!.on('data', (c: Buffer) => (output += c.toString()));
     daemon.stderr!.on('data', (c: Buffer) => (output += c.toString()));
 
-    const health = inspect!.Healthcheck.Test.slice(1);
+    const health = image.Healthcheck!.Test.slice(1);
     const healthy = async (): Promise<boolean> =>
       run('chroot', [`--userspec=${uid}`, root, ...health], { env }).then(
         () => true,

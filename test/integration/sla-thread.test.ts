@@ -3,7 +3,6 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { createLogger } from '../../src/core/logger';
-import type { SlaTerms } from '../../src/core/sla-terms';
 import { createPipeline } from '../../src/incidents/pipeline';
 import type { SlaStepRun } from '../../src/incidents/sla-worker';
 import { SlaThread } from '../../src/sla-thread';
@@ -13,6 +12,7 @@ import { amBody } from '../helpers/engine';
 import { FakeClock } from '../helpers/fake-clock';
 import { REPO_DIR } from '../helpers/fixtures';
 import { exampleRuleSet } from '../helpers/rules';
+import { allDayTerms } from '../helpers/sla-terms';
 
 /*
  * The SLA scheduler on its own thread (dist/sla-thread.js, as `serve` runs it) and the daemon's
@@ -21,13 +21,13 @@ import { exampleRuleSet } from '../helpers/rules';
  * overdue when the thread looks: no waiting.
  */
 const M = 60_000;
-const target = (responseMs: number, resolutionMs: number) => ({ responseMs, resolutionMs, calendar: '24x7' });
-const TERMS: SlaTerms = {
-  policy: 'standard',
-  targets: { P1: target(15 * M, 240 * M), P2: target(15 * M, 480 * M), P3: target(15 * M, 4320 * M), P4: target(15 * M, 14400 * M) },
-  calendars: [],
-  escalation: { policy: 'by-sla', steps: [{ clock: 'response', at: { kind: 'share', share: 0.5 }, atText: '50%', action: 'remind' }] },
-};
+// A 15-minute response for every priority, a reminder at 50%.
+const TERMS = allDayTerms([{ clock: 'response', at: { kind: 'share', share: 0.5 }, atText: '50%', action: 'remind' }], {
+  P1: [15, 240],
+  P2: [15, 480],
+  P3: [15, 4320],
+  P4: [15, 14400],
+});
 const SCRIPT = path.join(REPO_DIR, 'dist', 'sla-thread.js');
 
 describe('the SLA scheduler thread', () => {

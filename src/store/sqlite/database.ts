@@ -40,6 +40,11 @@ export function openDatabaseReadOnly(file: string): Database.Database {
   return db;
 }
 
+/** The last migration of this incident-bridge's SQLite schema: a store at it has every table and column it writes. */
+export function latestMigration(dir = MIGRATIONS_DIR): string | null {
+  return pendingMigrations(dir, new Set()).pop()?.version ?? null;
+}
+
 /**
  * Applies every numbered `NNN-name.sql` not yet recorded in schema_migrations, each in its own
  * transaction, in number order. Merged migrations are never edited: add a new file instead.
