@@ -54,8 +54,9 @@ export class SlaWorker {
       /** Incidents per transaction (default 250). */
       batch?: number;
       /**
-       * Beside ingest on another connection: a transaction that has held the write lock this long
-       * commits and ends as soon as ingest waits for the lock; the pass goes on with what is left.
+       * Beside ingest on another connection: each batch is worked out before the write lock
+       * (BatchOptions.optimistic), and a turn at the lock that has lasted this long commits and
+       * ends as soon as ingest waits for the lock; the batch goes on in its next turn.
        */
       yieldAfterMs?: number;
     },
@@ -81,7 +82,7 @@ export class SlaWorker {
       const applied = this.deps.store
         .runBatch(
           due.map((id) => (tx) => this.runDue(tx, id, now)),
-          yieldAfterMs === undefined ? {} : { yieldAfterMs },
+          yieldAfterMs === undefined ? {} : { yieldAfterMs, optimistic: true },
         )
         .then((settled) => {
           let progressed = false;

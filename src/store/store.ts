@@ -202,6 +202,15 @@ export interface BatchOptions {
    * not run. A store with one writer (or none waiting) runs every unit.
    */
   yieldAfterMs?: number;
+  /**
+   * Run the units first outside the write lock, on what is committed, recording what each reads
+   * and would write; then, under the lock, check that each read still answers the same and make
+   * the recorded writes (a unit whose reads changed runs again under the lock). The lock is then
+   * held for the writes alone, and with `yieldAfterMs` the batch takes as many turns as it needs:
+   * every unit runs. For a writer beside ingest whose units read much and write little (the SLA
+   * scheduler). A store without the distinction runs the units as usual.
+   */
+  optimistic?: boolean;
 }
 
 /** The write side of the incident store. */

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { BatchOptions, IncidentStore, Settled, Unit } from '../store';
-import { SqliteIncidentTransaction } from './sqlite-incident-transaction';
+import { SqliteIncidentTransaction, sameAnswer } from './sqlite-incident-transaction';
+import type { RecordedUnit } from './sqlite-incident-transaction';
 import { walSyncOf } from './wal-sync';
 import type { WalSync } from './wal-sync';
 import { writeLockOf } from './write-lock';
@@ -14,7 +15,8 @@ import type { WriteLock } from './write-lock';
  */
 export class SqliteIncidentStore implements IncidentStore {
   private readonly tx: SqliteIncidentTransaction;
-  private readonly s: Record<'due' | 'nextResolve' | 'slaDue' | 'nextSla' | 'settleDue' | 'nextSettle' | 'activeIds' | 'suppressedIds' | 'prune' | 'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo', Database.Statement>;
+  private recorder: SqliteIncidentTransaction | null = null;
+  private readonly s: Record<'readBegin' | 'due' | 'nextResolve' | 'slaDue' | 'nextSla' | 'settleDue' | 'nextSettle' | 'activeIds' | 'suppressedIds' | 'prune' | 'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo', Database.Statement>;
   private readonly wal: WalSync;
   private readonly lock: WriteLock;
   private readonly listeners = new Set<(incidentIds: readonly number[]) => void>();
@@ -38,6 +40,7 @@ export class SqliteIncidentStore implements IncidentStore {
       // Immediate: a transaction that read under a deferred BEGIN could not write once another
       // connection (a helper thread's, a command's) had committed since; this one waits instead.
       begin: db.prepare('BEGIN IMMEDIATE'),
+      readBegin: db.prepare('BEGIN'),
       commit: db.prepare('COMMIT'),
       rollback: db.prepare('ROLLBACK'),
       savepoint: db.prepare('SAVEPOINT unit'),
@@ -52,13 +55,18 @@ export class SqliteIncidentStore implements IncidentStore {
   }
 
   runBatch<T>(units: Unit<T>[], options: BatchOptions = {}): Promise<Settled<T>[]> {
-    let touched: number[] = [];
-    const committed = this.lock.run(async () => {
-      const results = await this.transaction(units, options.yieldAfterMs);
-      if (this.listeners.size > 0) touched = [...this.tx.touched];
+    const touched: number[] = [];
+    const take = (): void => {
+      if (this.listeners.size > 0) touched.push(...this.tx.touched);
       this.tx.touched.clear();
-      return results;
-    });
+    };
+    const committed = options.optimistic
+      ? this.optimistic(units, options.yieldAfterMs, take)
+      : this.lock.run(async () => {
+          const results = await this.transaction(units, options.yieldAfterMs);
+          take();
+          return results;
+        });
     return committed.then(
       (results) =>
         this.wal.sync().then(
@@ -74,29 +82,87 @@ export class SqliteIncidentStore implements IncidentStore {
     );
   }
 
-  /** Runs the units in one transaction; with `yieldAfterMs`, ends early when the other side waits (BatchOptions). */
-  private async transaction<T>(units: Unit<T>[], yieldAfterMs?: number): Promise<Settled<T>[]> {
-    const results: Settled<T>[] = [];
-    this.s.begin.run();
-    try {
-      for (const work of units) {
-        if (yieldAfterMs !== undefined && results.length > 0 && this.lock.othersWait(yieldAfterMs)) break;
-        this.s.savepoint.run();
+  /**
+   * BatchOptions.optimistic: records every unit in one read transaction, then applies them under
+   * the write lock, in as many turns (transactions) as yielding to the other writer takes. A turn
+   * whose commit fails fails its units and the rest; the turns before it stand.
+   */
+  private async optimistic<T>(units: Unit<T>[], yieldAfterMs: number | undefined, take: () => void): Promise<Settled<T>[]> {
+    return this.lock.hold(async (writeTurn) => {
+      const recorded = await this.record(units);
+      const results: Settled<T>[] = [];
+      while (results.length < units.length) {
+        const first = results.length;
+        const turn = writeTurn(async () => {
+          await this.inTransaction(async () => {
+            for (let i = first; i < units.length; i++) {
+              if (yieldAfterMs !== undefined && i > first && this.lock.othersWait(yieldAfterMs)) break;
+              results.push(await this.applyRecorded(units[i]!, recorded[i]!));
+            }
+          });
+          take();
+        });
         try {
-          const value = await work(this.tx);
-          // Cached incident changes belong to this unit's savepoint: write them before it is released.
-          this.tx.flush();
-          this.s.release.run();
-          results.push({ ok: true, value });
+          await turn;
         } catch (error) {
-          this.tx.discard();
-          // Undo this unit only; the savepoint must be released as well, or it stays open.
-          this.s.rollbackTo.run();
-          this.s.release.run();
-          results.push({ ok: false, error });
+          // This turn's commit failed: its units and the rest are not stored; earlier turns are.
+          results.length = first;
+          while (results.length < units.length) results.push({ ok: false, error });
         }
       }
+      return results;
+    });
+  }
+
+  /** Runs each unit in recording mode, in one read transaction: its value and recording, or null to run it under the lock. */
+  private async record<T>(units: Unit<T>[]): Promise<({ value: T; unit: RecordedUnit } | null)[]> {
+    const recorder = (this.recorder ??= new SqliteIncidentTransaction(this.db, true));
+    const recorded: ({ value: T; unit: RecordedUnit } | null)[] = [];
+    this.s.readBegin.run();
+    try {
+      for (const work of units) {
+        try {
+          recorded.push(await recorder.record(work));
+        } catch {
+          // Units that cannot be recorded (NeedsWriteLock), or that failed on what is committed, run under the lock.
+          recorded.push(null);
+        }
+      }
+    } finally {
       this.s.commit.run();
+    }
+    return recorded;
+  }
+
+  /** One unit under the write lock: its recorded writes when its reads still hold, else the unit itself. */
+  private applyRecorded<T>(work: Unit<T>, recorded: { value: T; unit: RecordedUnit } | null): Promise<Settled<T>> {
+    return this.inSavepoint(async () => {
+      if (recorded === null || !recorded.unit.reads.every((r) => sameAnswer(r.many ? r.statement.all(...r.args) : r.statement.get(...r.args), r.result, r.many))) return work(this.tx);
+      for (const w of recorded.unit.writes) w.statement.run(...w.args);
+      for (const id of recorded.unit.touched) this.tx.touched.add(id);
+      return recorded.value;
+    });
+  }
+
+  /** Runs the units in one transaction; with `yieldAfterMs`, ends early when the other side waits (BatchOptions). */
+  private transaction<T>(units: Unit<T>[], yieldAfterMs?: number): Promise<Settled<T>[]> {
+    return this.inTransaction(async () => {
+      const results: Settled<T>[] = [];
+      for (const work of units) {
+        if (yieldAfterMs !== undefined && results.length > 0 && this.lock.othersWait(yieldAfterMs)) break;
+        results.push(await this.inSavepoint(() => work(this.tx)));
+      }
+      return results;
+    });
+  }
+
+  /** Runs `work` in an immediate transaction and commits it; rolls it all back when it throws. */
+  private async inTransaction<T>(work: () => Promise<T>): Promise<T> {
+    this.s.begin.run();
+    try {
+      const value = await work();
+      this.s.commit.run();
+      return value;
     } catch (error) {
       if (this.db.inTransaction) this.s.rollback.run();
       this.tx.touched.clear();
@@ -104,7 +170,24 @@ export class SqliteIncidentStore implements IncidentStore {
     } finally {
       this.tx.discard();
     }
-    return results;
+  }
+
+  /** One unit in a savepoint, so that a failing unit rolls back alone. */
+  private async inSavepoint<T>(work: () => Promise<T>): Promise<Settled<T>> {
+    this.s.savepoint.run();
+    try {
+      const value = await work();
+      // Cached incident changes belong to this unit's savepoint: write them before it is released.
+      this.tx.flush();
+      this.s.release.run();
+      return { ok: true, value };
+    } catch (error) {
+      this.tx.discard();
+      // Undo this unit only; the savepoint must be released as well, or it stays open.
+      this.s.rollbackTo.run();
+      this.s.release.run();
+      return { ok: false, error };
+    }
   }
 
   dueForResolve(nowMs: number, limit: number): Promise<number[]> {

@@ -10,6 +10,27 @@ import type { Impact } from '../../core/vocabulary';
 
 type Row = Record<string, unknown>;
 
+/**
+ * What a unit run outside the write lock read and would write (SqliteIncidentTransaction in
+ * recording mode): under the lock, every read is run again and, when each answers as it did,
+ * the writes are made as recorded; the unit's result holds.
+ */
+export interface RecordedUnit {
+  reads: { statement: Database.Statement; args: unknown[]; many: boolean; result: unknown }[];
+  writes: { statement: Database.Statement; args: unknown[] }[];
+  touched: number[];
+}
+
+/**
+ * A unit that cannot be recorded (it reads after it wrote, or needs the id of a row it inserts):
+ * it runs under the write lock instead.
+ */
+export class NeedsWriteLock extends Error {
+  constructor(what: string) {
+    super(`${what} needs the write lock`);
+  }
+}
+
 
 /**
  * IncidentTransaction on prepared statements. It must be used only inside a transaction opened by
@@ -35,7 +56,14 @@ export class SqliteIncidentTransaction implements IncidentTransaction {
   private readonly terms: SlaTermsRegistry;
   private readonly termsOf: (digest: string | null) => SlaTerms | null;
 
-  constructor(private readonly db: Database.Database) {
+  /** In recording mode: what the unit under way read and would write; null otherwise. */
+  private recorded: RecordedUnit | null = null;
+
+  constructor(
+    private readonly db: Database.Database,
+    /** Recording mode: statements that write are recorded, not run (see `record`). */
+    private readonly recording = false,
+  ) {
     this.terms = slaTermsOf(db);
     this.termsOf = (digest) => this.terms.terms(digest);
     const p = (sql: string): Database.Statement => db.prepare(sql);
@@ -77,26 +105,26 @@ export class SqliteIncidentTransaction implements IncidentTransaction {
   }
 
   findReceipt(digest: string): Promise<DeliveryReceipt | null> {
-    const row = this.stmt.findReceipt!.get(digest) as { receipt: string } | undefined;
+    const row = this.get(this.stmt.findReceipt!, digest) as { receipt: string } | undefined;
     return Promise.resolve(row ? (JSON.parse(row.receipt) as DeliveryReceipt) : null);
   }
 
   saveReceipt(digest: string, source: string, receivedAt: number, receipt: DeliveryReceipt): void {
-    this.stmt.saveReceipt!.run(digest, source, receivedAt, JSON.stringify(receipt));
+    this.exec(this.stmt.saveReceipt!, digest, source, receivedAt, JSON.stringify(receipt));
   }
 
   latestAlert(source: string, fingerprint: string): Promise<AlertHead | null> {
-    const row = this.stmt.latestAlert!.get(source, fingerprint) as Row | undefined;
+    const row = this.get(this.stmt.latestAlert!, source, fingerprint) as Row | undefined;
     return Promise.resolve(row ? alertHeadFromRow(row) : null);
   }
 
   alertInIncident(incidentId: number, source: string, fingerprint: string): Promise<AlertHead | null> {
-    const row = this.stmt.alertInIncident!.get(incidentId, source, fingerprint) as Row | undefined;
+    const row = this.get(this.stmt.alertInIncident!, incidentId, source, fingerprint) as Row | undefined;
     return Promise.resolve(row ? alertHeadFromRow(row) : null);
   }
 
   insertAlert(alert: NewAlert): void {
-    this.stmt.insertAlert!.run(bind(alert));
+    this.exec(this.stmt.insertAlert!, bind(alert));
   }
 
   updateAlert(id: number, patch: Partial<Omit<AlertRecord, 'id' | 'source' | 'fingerprint'>>): void {
@@ -113,29 +141,30 @@ export class SqliteIncidentTransaction implements IncidentTransaction {
 
   findIncident(id: number): Promise<IncidentRecord | null> {
     if (this.incidents.has(id)) return this.incident(id);
-    const row = this.stmt.incident!.get(id) as Row | undefined;
+    const row = this.get(this.stmt.incident!, id) as Row | undefined;
     return Promise.resolve(row ? this.remember(row) : null);
   }
 
   activeIncident(key: string): Promise<IncidentRecord | null> {
     this.flushStatus();
-    const row = this.stmt.activeIncident!.get(key) as Row | undefined;
+    const row = this.get(this.stmt.activeIncident!, key) as Row | undefined;
     return Promise.resolve(row ? this.remember(row) : null);
   }
 
   lastResolvedIncident(key: string): Promise<IncidentRecord | null> {
     this.flushStatus();
-    const row = this.stmt.lastResolved!.get(key) as Row | undefined;
+    const row = this.get(this.stmt.lastResolved!, key) as Row | undefined;
     return Promise.resolve(row ? this.remember(row) : null);
   }
 
   insertIncident(incident: NewIncident): Promise<number> {
     try {
+      if (this.recording) throw new NeedsWriteLock('opening an incident');
       // The unique index on active incidents per key must see the statuses changed before.
       this.flushStatus();
       const openedQuiet = incident.suppressed?.by ?? null;
       const row = bind({ ...incident, slaTerms: incident.slaTerms === null ? null : this.terms.store(incident.slaTerms), openedQuiet, ...reportValues({ ...incident, acknowledgedAt: null, resolvedAt: null }, openedQuiet) });
-      const id = Number(this.stmt.insertIncident!.run(row).lastInsertRowid);
+      const id = Number(this.inserted(this.stmt.insertIncident!, row));
       this.touched.add(id);
       return Promise.resolve(id);
     } catch (error) {
@@ -181,7 +210,7 @@ export class SqliteIncidentTransaction implements IncidentTransaction {
   private cached(id: number): IncidentRecord {
     let record = this.incidents.get(id);
     if (!record) {
-      const row = this.stmt.incident!.get(id) as Row | undefined;
+      const row = this.get(this.stmt.incident!, id) as Row | undefined;
       if (!row) throw new Error(`incident ${id} vanished inside its transaction`);
       record = this.keep(id, row);
     }
@@ -221,44 +250,97 @@ export class SqliteIncidentTransaction implements IncidentTransaction {
 
   appendTimeline(incidentId: number, entry: TimelineEntry): void {
     this.touched.add(incidentId);
-    this.stmt.appendTimeline!.run(incidentId, entry.at, entry.event, entry.actor.type, entry.actor.name, JSON.stringify(entry.detail));
+    this.exec(this.stmt.appendTimeline!, incidentId, entry.at, entry.event, entry.actor.type, entry.actor.name, JSON.stringify(entry.detail));
   }
 
   enqueueNotification(identity: NotificationIdentity, now: number, payload?: NotificationPayload): void {
-    this.stmt.enqueue!.run({ ...identity, key: notificationKey(identity), now, payload: payload ? JSON.stringify(payload) : null });
+    this.exec(this.stmt.enqueue!, { ...identity, key: notificationKey(identity), now, payload: payload ? JSON.stringify(payload) : null });
   }
 
   activeIncidentsOf(healthModel: string, impacts?: readonly Impact[]): Promise<IncidentRecord[]> {
     this.flush();
-    const rows = impacts === undefined ? (this.stmt.activeOfModel!.all(healthModel) as Row[]) : impacts.flatMap((impact) => this.stmt.activeOfModelImpact!.all(healthModel, impact) as Row[]);
+    const rows = impacts === undefined ? (this.all(this.stmt.activeOfModel!, healthModel) as Row[]) : impacts.flatMap((impact) => this.all(this.stmt.activeOfModelImpact!, healthModel, impact) as Row[]);
     return Promise.resolve(rows.map((row) => this.remember(row)));
   }
 
   firingAlertLabels(incidentId: number): Promise<Record<string, string>[]> {
-    return Promise.resolve((this.stmt.firingLabels!.all(incidentId) as { labels: string }[]).map((r) => JSON.parse(r.labels) as Record<string, string>));
+    return Promise.resolve((this.all(this.stmt.firingLabels!, incidentId) as { labels: string }[]).map((r) => JSON.parse(r.labels) as Record<string, string>));
   }
 
   slaTimeline(incidentId: number): Promise<TimelineEntry[]> {
-    return Promise.resolve((this.stmt.slaTimeline!.all(incidentId) as Row[]).map(timelineFromRow));
+    return Promise.resolve((this.all(this.stmt.slaTimeline!, incidentId) as Row[]).map(timelineFromRow));
   }
 
   setSlaDue(incidentId: number, steps: readonly DueStep[]): void {
-    if (steps.length === 0) this.stmt.clearSlaDue!.run(incidentId);
-    else this.stmt.setSlaDue!.run(incidentId, steps[0]!.dueAt, JSON.stringify(steps));
+    if (steps.length === 0) this.exec(this.stmt.clearSlaDue!, incidentId);
+    else this.exec(this.stmt.setSlaDue!, incidentId, steps[0]!.dueAt, JSON.stringify(steps));
   }
 
   slaSteps(incidentId: number): Promise<DueStep[] | null> {
-    return Promise.resolve(stepsOf(this.stmt.slaSteps!.get(incidentId) as { steps: string | null } | undefined));
+    return Promise.resolve(stepsOf(this.get(this.stmt.slaSteps!, incidentId) as { steps: string | null } | undefined));
   }
 
   readState(key: string): Promise<string | null> {
-    const row = this.stmt.readState!.get(key) as { value: string } | undefined;
+    const row = this.get(this.stmt.readState!, key) as { value: string } | undefined;
     return Promise.resolve(row ? row.value : null);
   }
 
   writeState(key: string, value: string | null, now: number): void {
-    if (value === null) this.stmt.deleteState!.run(key);
-    else this.stmt.writeState!.run(key, value, now);
+    if (value === null) this.exec(this.stmt.deleteState!, key);
+    else this.exec(this.stmt.writeState!, key, value, now);
+  }
+
+  /**
+   * Runs one unit in recording mode (outside the write lock, in a read transaction of the
+   * caller's): what it read and would write, and its result. Throws what the unit threw, or
+   * NeedsWriteLock for a unit that cannot be recorded.
+   */
+  async record<T>(work: (tx: this) => Promise<T>): Promise<{ value: T; unit: RecordedUnit }> {
+    if (!this.recording) throw new Error('not a recording transaction');
+    const unit: RecordedUnit = { reads: [], writes: [], touched: [] };
+    this.recorded = unit;
+    try {
+      const value = await work(this);
+      this.flush();
+      unit.touched = [...this.touched];
+      return { value, unit };
+    } finally {
+      this.recorded = null;
+      this.touched.clear();
+      this.discard();
+    }
+  }
+
+  private get(statement: Database.Statement, ...args: unknown[]): unknown {
+    const result = statement.get(...args);
+    this.noteRead(statement, args, false, result);
+    return result;
+  }
+
+  private all(statement: Database.Statement, ...args: unknown[]): unknown[] {
+    const result = statement.all(...args);
+    this.noteRead(statement, args, true, result);
+    return result;
+  }
+
+  private noteRead(statement: Database.Statement, args: unknown[], many: boolean, result: unknown): void {
+    const unit = this.recorded;
+    if (unit === null) return;
+    // A read after a write would not see it: the unit runs under the lock instead.
+    if (unit.writes.length > 0) throw new NeedsWriteLock('a read after a write');
+    unit.reads.push({ statement, args, many, result });
+  }
+
+  private exec(statement: Database.Statement, ...args: unknown[]): void {
+    if (this.recording) {
+      if (this.recorded === null) throw new Error('a recording transaction writes only inside record()');
+      this.recorded.writes.push({ statement, args });
+    } else statement.run(...args);
+  }
+
+  private inserted(statement: Database.Statement, row: Row): number | bigint {
+    if (this.recording) throw new NeedsWriteLock('an insert whose id is used');
+    return statement.run(row).lastInsertRowid;
   }
 
   /**
@@ -287,8 +369,27 @@ export class SqliteIncidentTransaction implements IncidentTransaction {
     const params: Row = { id };
     for (const f of fields) params[f] = toColumn((patch as Row)[f]);
     for (const c of rawColumns) params[c] = raw![c];
-    statement.run(params);
+    this.exec(statement, params);
   }
+}
+
+/** The same answer from a statement: the same rows, column by column. */
+export function sameAnswer(a: unknown, b: unknown, many: boolean): boolean {
+  if (!many) return sameRow(a as Row | undefined, b as Row | undefined);
+  const x = a as Row[];
+  const y = b as Row[];
+  return x.length === y.length && x.every((row, i) => sameRow(row, y[i]));
+}
+
+function sameRow(a: Row | undefined, b: Row | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  for (const k in a) {
+    const x = a[k];
+    const y = b[k];
+    if (x === y) continue;
+    if (!(Buffer.isBuffer(x) && Buffer.isBuffer(y) && x.equals(y))) return false;
+  }
+  return true;
 }
 
 function bind(record: object): Row {

@@ -51,6 +51,15 @@ export class WriteLock {
   }
 
   /**
+   * Holds the connection, in call order among the writers, for work that reads across awaits
+   * (a read transaction of its own) without a turn at the gate, which only writes need; the work
+   * takes a turn at the gate for each of its writes with `writeTurn`.
+   */
+  hold<T>(work: (writeTurn: <U>(write: () => U | Promise<U>) => Promise<U>) => Promise<T>): Promise<T> {
+    return this.queue(() => work((write) => this.turn(write)), false);
+  }
+
+  /**
    * Runs a read in its turn among the writers: after the work queued before it, before the work
    * queued after it, so that it never sees a unit's uncommitted changes and is never starved by
    * a steady stream of batches (waiting for the lock to be idle would be, under load).

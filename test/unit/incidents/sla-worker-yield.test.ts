@@ -56,7 +56,7 @@ describe('SlaWorker beside ingest (yieldAfterMs)', () => {
       expect(await worker.runOnce()).toBe(5);
       expect(await t.reminders()).toEqual([1, 1, 1, 1, 1]);
       // 2 + 2 + 1: three batches that ran something; each asked to yield after 3 ms.
-      expect(calls).toEqual([{ yieldAfterMs: 3 }, { yieldAfterMs: 3 }, { yieldAfterMs: 3 }]);
+      expect(calls).toEqual([{ yieldAfterMs: 3, optimistic: true }, { yieldAfterMs: 3, optimistic: true }, { yieldAfterMs: 3, optimistic: true }]);
       expect(await worker.runOnce()).toBe(0);
     } finally {
       await t.pipeline.close();
