@@ -140,6 +140,8 @@ export class SqliteIncidentStore implements IncidentStore {
       if (recorded === null || !recorded.unit.reads.every((r) => sameAnswer(r.many ? r.statement.all(...r.args) : r.statement.get(...r.args), r.result, r.many))) return work(this.tx);
       for (const w of recorded.unit.writes) w.statement.run(...w.args);
       for (const id of recorded.unit.touched) this.tx.touched.add(id);
+      // Those writes bypassed the cache of the units that run under the lock: it must not serve rows they changed.
+      this.tx.discard();
       return recorded.value;
     });
   }

@@ -58,6 +58,8 @@ export class SqliteIncidentTransaction implements IncidentTransaction {
 
   /** In recording mode: what the unit under way read and would write; null otherwise. */
   private recorded: RecordedUnit | null = null;
+  /** In recording mode: why the unit under way cannot be recorded, once it cannot. */
+  private refused: NeedsWriteLock | null = null;
 
   constructor(
     private readonly db: Database.Database,
@@ -159,7 +161,7 @@ export class SqliteIncidentTransaction implements IncidentTransaction {
 
   insertIncident(incident: NewIncident): Promise<number> {
     try {
-      if (this.recording) throw new NeedsWriteLock('opening an incident');
+      if (this.recording) throw this.refuse('opening an incident');
       // The unique index on active incidents per key must see the statuses changed before.
       this.flushStatus();
       const openedQuiet = incident.suppressed?.by ?? null;
@@ -299,8 +301,11 @@ export class SqliteIncidentTransaction implements IncidentTransaction {
     if (!this.recording) throw new Error('not a recording transaction');
     const unit: RecordedUnit = { reads: [], writes: [], touched: [] };
     this.recorded = unit;
+    this.refused = null;
     try {
       const value = await work(this);
+      // A unit that caught the refusal went on with an answer it would not have had under the lock.
+      if (this.refused !== null) throw this.refused;
       this.flush();
       unit.touched = [...this.touched];
       return { value, unit };
@@ -309,6 +314,12 @@ export class SqliteIncidentTransaction implements IncidentTransaction {
       this.touched.clear();
       this.discard();
     }
+  }
+
+  /** The unit under way cannot be recorded: it runs under the lock, whatever it does with this error. */
+  private refuse(what: string): NeedsWriteLock {
+    this.refused = new NeedsWriteLock(what);
+    return this.refused;
   }
 
   private get(statement: Database.Statement, ...args: unknown[]): unknown {
@@ -327,7 +338,7 @@ export class SqliteIncidentTransaction implements IncidentTransaction {
     const unit = this.recorded;
     if (unit === null) return;
     // A read after a write would not see it: the unit runs under the lock instead.
-    if (unit.writes.length > 0) throw new NeedsWriteLock('a read after a write');
+    if (unit.writes.length > 0) throw this.refuse('a read after a write');
     unit.reads.push({ statement, args, many, result });
   }
 
@@ -339,7 +350,7 @@ export class SqliteIncidentTransaction implements IncidentTransaction {
   }
 
   private inserted(statement: Database.Statement, row: Row): number | bigint {
-    if (this.recording) throw new NeedsWriteLock('an insert whose id is used');
+    if (this.recording) throw this.refuse('an insert whose id is used');
     return statement.run(row).lastInsertRowid;
   }
 

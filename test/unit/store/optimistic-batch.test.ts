@@ -78,6 +78,60 @@ describe('a batch run optimistically (BatchOptions.optimistic)', () => {
     }
   });
 
+  test('a recorded unit runs once; one whose reads changed runs a second time', async () => {
+    const { store, ids } = await seeded('store.db');
+    try {
+      const calls = new Map<string, number>();
+      const counted = (name: string, unit: Unit<number>): Unit<number> => (tx) => {
+        calls.set(name, (calls.get(name) ?? 0) + 1);
+        return unit(tx);
+      };
+      await store.incidents.runBatch([counted('x', bump(ids[0]!, 'x')), counted('y', bump(ids[1]!, 'y')), counted('x again', bump(ids[0]!, 'x again'))], { optimistic: true });
+      expect(Object.fromEntries(calls)).toEqual({ x: 1, y: 1, 'x again': 2 });
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('units run under the lock before and after a recorded one see its writes', async () => {
+    const plain = await seeded('plain.db');
+    const optimistic = await seeded('optimistic.db');
+    try {
+      // Reads after it wrote: cannot be recorded, runs under the lock (and keeps the incident in its cache).
+      const underLock = (id: number, note: string, change: boolean): Unit<number> => async (tx) => {
+        tx.appendTimeline(id, entry('reminder', note));
+        await tx.slaTimeline(id);
+        return change ? bump(id, `${note} bump`)(tx) : (await tx.incident(id)).alertCount;
+      };
+      // The first leaves the incident's row as it was, so the second's recording still holds.
+      const units = (ids: number[]) => [underLock(ids[0]!, 'first', false), bump(ids[0]!, 'recorded'), underLock(ids[0]!, 'last', true)];
+      const a = await plain.store.incidents.runBatch(units(plain.ids));
+      const b = await optimistic.store.incidents.runBatch(units(optimistic.ids), { optimistic: true });
+      expect(a.map((s) => s.ok && s.value)).toEqual([1, 2, 3]);
+      expect(b).toEqual(a);
+      expect(rows('optimistic.db')).toEqual(rows('plain.db'));
+    } finally {
+      await plain.store.close();
+      await optimistic.store.close();
+    }
+  });
+
+  test('a unit that catches the refusal to record it still runs under the lock', async () => {
+    const { store, ids } = await seeded('store.db');
+    try {
+      const opensOrNot: Unit<number | null> = async (tx) => {
+        try {
+          return await tx.insertIncident(newIncident('e'));
+        } catch {
+          return null;
+        }
+      };
+      expect(await store.incidents.runBatch([opensOrNot], { optimistic: true })).toEqual([{ ok: true, value: ids[3]! + 1 }]);
+    } finally {
+      await store.close();
+    }
+  });
+
   test('a unit whose incident an earlier unit of the batch changed runs again and sees that change', async () => {
     const { store, ids } = await seeded('store.db');
     try {
