@@ -1,11 +1,14 @@
 import type Database from 'better-sqlite3';
 import type { BatchOptions, IncidentStore, Settled, Unit } from '../store';
-import { SqliteIncidentTransaction, sameAnswer } from './sqlite-incident-transaction';
+import { SqliteIncidentTransaction, readsHold, replayWrites } from './sqlite-incident-transaction';
 import type { RecordedUnit } from './sqlite-incident-transaction';
 import { walSyncOf } from './wal-sync';
 import type { WalSync } from './wal-sync';
 import { writeLockOf } from './write-lock';
 import type { WriteLock } from './write-lock';
+
+/** A unit worked out before the lock (its value, what it read and would write), or null to run it under the lock. */
+type Recorded<T> = { value: T; unit: RecordedUnit } | null;
 
 /**
  * The write side on SQLite. A batch is one transaction (group commit: one fsync for every
@@ -115,9 +118,9 @@ export class SqliteIncidentStore implements IncidentStore {
   }
 
   /** Runs each unit in recording mode, in one read transaction: its value and recording, or null to run it under the lock. */
-  private async record<T>(units: Unit<T>[]): Promise<({ value: T; unit: RecordedUnit } | null)[]> {
+  private async record<T>(units: Unit<T>[]): Promise<Recorded<T>[]> {
     const recorder = (this.recorder ??= new SqliteIncidentTransaction(this.db, true));
-    const recorded: ({ value: T; unit: RecordedUnit } | null)[] = [];
+    const recorded: Recorded<T>[] = [];
     this.s.readBegin.run();
     try {
       for (const work of units) {
@@ -135,10 +138,10 @@ export class SqliteIncidentStore implements IncidentStore {
   }
 
   /** One unit under the write lock: its recorded writes when its reads still hold, else the unit itself. */
-  private applyRecorded<T>(work: Unit<T>, recorded: { value: T; unit: RecordedUnit } | null): Promise<Settled<T>> {
+  private applyRecorded<T>(work: Unit<T>, recorded: Recorded<T>): Promise<Settled<T>> {
     return this.inSavepoint(async () => {
-      if (recorded === null || !recorded.unit.reads.every((r) => sameAnswer(r.many ? r.statement.all(...r.args) : r.statement.get(...r.args), r.result, r.many))) return work(this.tx);
-      for (const w of recorded.unit.writes) w.statement.run(...w.args);
+      if (recorded === null || !readsHold(recorded.unit)) return work(this.tx);
+      replayWrites(recorded.unit);
       for (const id of recorded.unit.touched) this.tx.touched.add(id);
       // Those writes bypassed the cache of the units that run under the lock: it must not serve rows they changed.
       this.tx.discard();

@@ -384,8 +384,18 @@ export class SqliteIncidentTransaction implements IncidentTransaction {
   }
 }
 
+/** Whether every read of a recorded unit answers now as it did when recorded (run under the write lock). */
+export function readsHold(unit: RecordedUnit): boolean {
+  return unit.reads.every((r) => sameAnswer(r.many ? r.statement.all(...r.args) : r.statement.get(...r.args), r.result, r.many));
+}
+
+/** Makes a recorded unit's writes (under the write lock, once `readsHold`). */
+export function replayWrites(unit: RecordedUnit): void {
+  for (const w of unit.writes) w.statement.run(...w.args);
+}
+
 /** The same answer from a statement: the same rows, column by column. */
-export function sameAnswer(a: unknown, b: unknown, many: boolean): boolean {
+function sameAnswer(a: unknown, b: unknown, many: boolean): boolean {
   if (!many) return sameRow(a as Row | undefined, b as Row | undefined);
   const x = a as Row[];
   const y = b as Row[];

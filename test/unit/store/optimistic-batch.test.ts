@@ -5,7 +5,7 @@ import path from 'node:path';
 import { openSqliteStore } from '../../../src/store/sqlite/sqlite-store';
 import type { SqliteStore } from '../../../src/store/sqlite/sqlite-store';
 import { WriterGate } from '../../../src/store/sqlite/writer-gate';
-import type { IncidentTransaction, TimelineEntry, Unit } from '../../../src/store/store';
+import type { IncidentTransaction, Settled, TimelineEntry, Unit } from '../../../src/store/store';
 import { newIncident } from '../../helpers/store-contract';
 
 /**
@@ -62,20 +62,28 @@ describe('a batch run optimistically (BatchOptions.optimistic)', () => {
     }
   }
 
-  test('writes the same rows and answers the same as the batch run under the lock', async () => {
+  /**
+   * Runs the units on two stores seeded alike, under the lock and optimistically: both answer the
+   * same and hold the same rows. Returns the answers.
+   */
+  async function bothWays(units: (ids: number[]) => Unit<number>[]): Promise<Settled<number>[]> {
     const plain = await seeded('plain.db');
     const optimistic = await seeded('optimistic.db');
     try {
-      const units = (ids: number[]) => [bump(ids[0]!, 'one'), bump(ids[1]!, 'two'), bump(ids[0]!, 'three'), bump(ids[3]!, 'four')];
       const a = await plain.store.incidents.runBatch(units(plain.ids));
       const b = await optimistic.store.incidents.runBatch(units(optimistic.ids), { optimistic: true });
       expect(b).toEqual(a);
-      expect(a.map((s) => s.ok && s.value)).toEqual([2, 2, 3, 2]);
       expect(rows('optimistic.db')).toEqual(rows('plain.db'));
+      return a;
     } finally {
       await plain.store.close();
       await optimistic.store.close();
     }
+  }
+
+  test('writes the same rows and answers the same as the batch run under the lock', async () => {
+    const a = await bothWays((ids) => [bump(ids[0]!, 'one'), bump(ids[1]!, 'two'), bump(ids[0]!, 'three'), bump(ids[3]!, 'four')]);
+    expect(a.map((s) => s.ok && s.value)).toEqual([2, 2, 3, 2]);
   });
 
   test('a recorded unit runs once; one whose reads changed runs a second time', async () => {
@@ -94,26 +102,15 @@ describe('a batch run optimistically (BatchOptions.optimistic)', () => {
   });
 
   test('units run under the lock before and after a recorded one see its writes', async () => {
-    const plain = await seeded('plain.db');
-    const optimistic = await seeded('optimistic.db');
-    try {
-      // Reads after it wrote: cannot be recorded, runs under the lock (and keeps the incident in its cache).
-      const underLock = (id: number, note: string, change: boolean): Unit<number> => async (tx) => {
-        tx.appendTimeline(id, entry('reminder', note));
-        await tx.slaTimeline(id);
-        return change ? bump(id, `${note} bump`)(tx) : (await tx.incident(id)).alertCount;
-      };
-      // The first leaves the incident's row as it was, so the second's recording still holds.
-      const units = (ids: number[]) => [underLock(ids[0]!, 'first', false), bump(ids[0]!, 'recorded'), underLock(ids[0]!, 'last', true)];
-      const a = await plain.store.incidents.runBatch(units(plain.ids));
-      const b = await optimistic.store.incidents.runBatch(units(optimistic.ids), { optimistic: true });
-      expect(a.map((s) => s.ok && s.value)).toEqual([1, 2, 3]);
-      expect(b).toEqual(a);
-      expect(rows('optimistic.db')).toEqual(rows('plain.db'));
-    } finally {
-      await plain.store.close();
-      await optimistic.store.close();
-    }
+    // Reads after it wrote: cannot be recorded, runs under the lock (and keeps the incident in its cache).
+    const underLock = (id: number, note: string, change: boolean): Unit<number> => async (tx) => {
+      tx.appendTimeline(id, entry('reminder', note));
+      await tx.slaTimeline(id);
+      return change ? bump(id, `${note} bump`)(tx) : (await tx.incident(id)).alertCount;
+    };
+    // The first leaves the incident's row as it was, so the second's recording still holds.
+    const a = await bothWays((ids) => [underLock(ids[0]!, 'first', false), bump(ids[0]!, 'recorded'), underLock(ids[0]!, 'last', true)]);
+    expect(a.map((s) => s.ok && s.value)).toEqual([1, 2, 3]);
   });
 
   test('a unit that catches the refusal to record it still runs under the lock', async () => {
