@@ -22,7 +22,7 @@ export interface RecordedUnit {
 }
 
 /**
- * A unit that cannot be recorded (it reads after it wrote, or needs the id of a row it inserts):
+ * A unit that cannot be recorded (it reads after it wrote, or opens an incident, whose id it needs):
  * it runs under the write lock instead.
  */
 export class NeedsWriteLock extends Error {
@@ -161,12 +161,13 @@ export class SqliteIncidentTransaction implements IncidentTransaction {
 
   insertIncident(incident: NewIncident): Promise<number> {
     try {
+      // Opening needs the new row's id, and stores new SLA terms: neither can wait to be replayed.
       if (this.recording) throw this.refuse('opening an incident');
       // The unique index on active incidents per key must see the statuses changed before.
       this.flushStatus();
       const openedQuiet = incident.suppressed?.by ?? null;
       const row = bind({ ...incident, slaTerms: incident.slaTerms === null ? null : this.terms.store(incident.slaTerms), openedQuiet, ...reportValues({ ...incident, acknowledgedAt: null, resolvedAt: null }, openedQuiet) });
-      const id = Number(this.inserted(this.stmt.insertIncident!, row));
+      const id = Number(this.stmt.insertIncident!.run(row).lastInsertRowid);
       this.touched.add(id);
       return Promise.resolve(id);
     } catch (error) {
@@ -347,11 +348,6 @@ export class SqliteIncidentTransaction implements IncidentTransaction {
       if (this.recorded === null) throw new Error('a recording transaction writes only inside record()');
       this.recorded.writes.push({ statement, args });
     } else statement.run(...args);
-  }
-
-  private inserted(statement: Database.Statement, row: Row): number | bigint {
-    if (this.recording) throw this.refuse('an insert whose id is used');
-    return statement.run(row).lastInsertRowid;
   }
 
   /**
